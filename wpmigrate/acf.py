@@ -1,0 +1,165 @@
+"""Advanced Custom Fields: turn the flat postmeta ACF writes back into fields.
+
+ACF stores `name = value` plus a hidden reference `_name = field_<key>`. Repeaters store the
+row count under `name` and rows under `name_<i>_<sub>`; flexible content stores a serialized
+list of layout names; groups store `group_<sub>`. With the `acf-field` definitions (in a full
+WXR export) we know each field's type; without them the same shapes are recognised from the
+meta itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .phpdata import maybe_unserialize
+
+CONTAINER_TYPES = {"repeater", "flexible_content", "group"}
+ID_TYPES = {"image", "file", "post_object", "relationship", "gallery", "user", "taxonomy"}
+_ROW_KEY = re.compile(r"^(\d+)_(.+)$")
+
+
+@dataclass(frozen=True)
+class FieldDefinition:
+    key: str
+    name: str
+    type: str
+
+
+class AcfDefinitions:
+    """Field key -> definition, collected from `acf-field` posts as a source meets them."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, FieldDefinition] = {}
+
+    def add(self, key: str, name: str, settings: str) -> None:
+        decoded = maybe_unserialize(settings)
+        field_type = decoded.get("type", "") if isinstance(decoded, dict) else ""
+        self.by_key[key] = FieldDefinition(key=key, name=name, type=str(field_type))
+
+    def type_of(self, key: str | None) -> str | None:
+        definition = self.by_key.get(key or "")
+        return definition.type if definition else None
+
+
+def extract_fields(meta: dict[str, str], definitions: AcfDefinitions) -> dict[str, Any]:
+    """All fields of one item: ACF fields rebuilt, plus other public (non-underscore) meta."""
+    acf_names = [
+        k for k in meta if not k.startswith("_") and str(meta.get("_" + k, "")).startswith("field_")
+    ]
+    builder = _Builder(meta, definitions, set(acf_names))
+    fields: dict[str, Any] = {}
+    nested = builder.nested_names()
+    for name in acf_names:
+        if name not in nested:
+            fields[name] = builder.value(name)
+    for key, raw in meta.items():
+        if key.startswith("_") or key in builder.acf_names or key in fields:
+            continue
+        fields[key] = _plain(maybe_unserialize(raw))
+    return fields
+
+
+class _Builder:
+    def __init__(self, meta: dict[str, str], definitions: AcfDefinitions, acf_names: set[str]):
+        self.meta = meta
+        self.definitions = definitions
+        self.acf_names = acf_names
+
+    def field_type(self, name: str) -> str | None:
+        declared = self.definitions.type_of(self.meta.get("_" + name))
+        if declared is not None:
+            return declared
+        raw = str(self.meta.get(name, ""))
+        if raw.isdigit() and any(k.startswith(f"{name}_0_") for k in self.acf_names):
+            return "repeater"
+        if raw.startswith("a:") and any(k.startswith(f"{name}_0_") for k in self.acf_names):
+            return "flexible_content"
+        if raw == "" and any(k.startswith(f"{name}_") for k in self.acf_names):
+            return "group"
+        return None
+
+    def nested_names(self) -> set[str]:
+        """Names that belong inside a container field (rows and sub-fields)."""
+        containers = [n for n in self.acf_names if self.field_type(n) in CONTAINER_TYPES]
+        return {
+            n
+            for n in self.acf_names
+            for c in containers
+            if n != c and n.startswith(c + "_") and self._belongs(c, n[len(c) + 1 :])
+        }
+
+    def _belongs(self, container: str, rest: str) -> bool:
+        if self.field_type(container) == "group":
+            return True
+        return _ROW_KEY.match(rest) is not None
+
+    def value(self, name: str) -> Any:
+        field_type = self.field_type(name)
+        raw = self.meta.get(name, "")
+        if field_type == "repeater":
+            return [self._children(f"{name}_{i}_") for i in range(_int(raw))]
+        if field_type == "flexible_content":
+            layouts = maybe_unserialize(raw)
+            layouts = list(layouts.values()) if isinstance(layouts, dict) else []
+            return [
+                {"acf_fc_layout": layout, **self._children(f"{name}_{i}_")}
+                for i, layout in enumerate(layouts)
+            ]
+        if field_type == "group":
+            return self._children(f"{name}_")
+        return _typed(maybe_unserialize(raw), field_type)
+
+    def _children(self, prefix: str) -> dict[str, Any]:
+        """The direct sub-fields under `prefix` (deeper rows belong to nested containers)."""
+        under = [n for n in self.acf_names if n.startswith(prefix)]
+        direct = [n for n in under if not any(n != o and n.startswith(o + "_") for o in under)]
+        return {n[len(prefix) :]: self.value(n) for n in direct}
+
+
+def _typed(value: Any, field_type: str | None) -> Any:
+    value = _plain(value)
+    if field_type == "true_false":
+        return str(value).strip() in {"1", "true"}
+    if field_type == "number":
+        return _number(value)
+    if field_type in ID_TYPES:
+        if isinstance(value, list):
+            return [_int_or_keep(v) for v in value]
+        return _int_or_keep(value) if value != "" else None
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """PHP arrays with keys 0..n-1 become lists; other arrays stay objects."""
+    if isinstance(value, dict):
+        if list(value.keys()) == list(range(len(value))):
+            return [_plain(v) for v in value.values()]
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _int(raw: Any) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _int_or_keep(value: Any) -> Any:
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
+
+
+def _number(value: Any) -> Any:
+    if not isinstance(value, str) or value == "":
+        return value if value != "" else None
+    try:
+        return int(value)
+    except ValueError:
+        try:
+            return float(value)
+        except ValueError:
+            return value

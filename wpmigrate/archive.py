@@ -1,0 +1,609 @@
+"""The SQLite archive: its schema, and the only code that writes to it.
+
+Tables, primary keys, foreign keys and full-text search are declared as data below so that
+the schema reads in one place and Datasette gets every link. Rows are written in batches,
+one transaction per batch; every write is an upsert keyed by the WordPress id, so re-running
+an interrupted export converges on the same archive.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .errors import ArchiveError
+from .model import Author, Comment, Event, Item, Media, Site, Term
+
+SCHEMA_VERSION = 1
+
+# table -> (columns with types, primary key)
+TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
+    "site": (
+        {
+            "id": int,
+            "title": str,
+            "url": str,
+            "description": str,
+            "language": str,
+            "source_kind": str,
+            "source_location": str,
+            "wxr_version": str,
+            "rest_namespaces": str,
+            "timezone": str,
+            "gmt_offset": float,
+            "updated_at": str,
+        },
+        "id",
+    ),
+    "authors": ({"id": int, "login": str, "name": str, "slug": str}, "id"),
+    "terms": (
+        {
+            "id": int,
+            "taxonomy": str,
+            "name": str,
+            "slug": str,
+            "parent_id": int,
+            "description": str,
+            "count": int,
+        },
+        "id",
+    ),
+    "items": (
+        {
+            "id": int,
+            "type": str,
+            "status": str,
+            "slug": str,
+            "title": str,
+            "excerpt": str,
+            "content_html": str,
+            "content_text": str,
+            "date": str,
+            "date_gmt": str,
+            "modified_gmt": str,
+            "author_id": int,
+            "parent_id": int,
+            "menu_order": int,
+            "link": str,
+            "password_protected": int,
+            "sticky": int,
+            "featured_media_id": int,
+            "comment_status": str,
+            "source": str,
+            "source_url": str,
+            "fetched_at": str,
+            "content_hash": str,
+            "deleted_at": str,
+            "deleted_reason": str,
+        },
+        "id",
+    ),
+    "item_terms": ({"item_id": int, "term_id": int}, ("item_id", "term_id")),
+    "fields": ({"item_id": int, "name": str, "value": str}, ("item_id", "name")),
+    "media": (
+        {
+            "id": int,
+            "item_id": int,
+            "url": str,
+            "mime_type": str,
+            "title": str,
+            "caption": str,
+            "alt": str,
+            "description": str,
+            "width": int,
+            "height": int,
+            "filesize": int,
+            "file": str,
+            "date_gmt": str,
+            "modified_gmt": str,
+            "author_id": int,
+            "slug": str,
+            "status": str,
+            "source": str,
+            "source_url": str,
+            "fetched_at": str,
+            "content_hash": str,
+            "deleted_at": str,
+        },
+        "id",
+    ),
+    "comments": (
+        {
+            "id": int,
+            "item_id": int,
+            "parent_id": int,
+            "author_name": str,
+            "author_url": str,
+            "date_gmt": str,
+            "content_html": str,
+            "content_text": str,
+            "status": str,
+            "type": str,
+        },
+        "id",
+    ),
+    "events": (
+        {
+            "item_id": int,
+            "start": str,
+            "end": str,
+            "timezone": str,
+            "all_day": int,
+            "venue": str,
+            "address": str,
+            "city": str,
+            "country": str,
+            "cost": str,
+            "url": str,
+            "source_plugin": str,
+            "recurrence": str,
+        },
+        "item_id",
+    ),
+    "runs": (
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "source": str,
+            "command": str,
+            "status": str,
+            "counts": str,
+            "error": str,
+        },
+        "id",
+    ),
+    "changes": (
+        {"run_id": int, "item_id": int, "change": str, "at": str},
+        ("run_id", "item_id"),
+    ),
+    "sync_state": (
+        {"collection": str, "state": str, "updated_at": str},
+        "collection",
+    ),
+}
+
+# (table, column, other table, other column)
+FOREIGN_KEYS = [
+    ("items", "author_id", "authors", "id"),
+    ("items", "parent_id", "items", "id"),
+    ("items", "featured_media_id", "media", "id"),
+    ("terms", "parent_id", "terms", "id"),
+    ("item_terms", "item_id", "items", "id"),
+    ("item_terms", "term_id", "terms", "id"),
+    ("fields", "item_id", "items", "id"),
+    ("media", "item_id", "items", "id"),
+    ("media", "author_id", "authors", "id"),
+    ("comments", "item_id", "items", "id"),
+    ("comments", "parent_id", "comments", "id"),
+    ("events", "item_id", "items", "id"),
+    ("changes", "run_id", "runs", "id"),
+    ("changes", "item_id", "items", "id"),
+]
+
+INDEXES = [
+    ("items", ["type", "status"]),
+    ("items", ["modified_gmt"]),
+    ("terms", ["taxonomy", "slug"]),
+    ("item_terms", ["term_id"]),
+    ("media", ["item_id"]),
+    ("comments", ["item_id"]),
+    ("changes", ["item_id"]),
+]
+
+FTS = {"items": ["title", "excerpt", "content_text"]}
+
+# Datasette shows these instead of bare ids in foreign-key columns.
+LABEL_COLUMNS = {"authors": "name", "terms": "name", "items": "title", "media": "title"}
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class CleanText:
+    """The cleaned text of an item, computed by the pipeline from the raw Item."""
+
+    title: str
+    content_html: str
+    content_text: str
+    excerpt: str
+
+
+@dataclass
+class WriteCounts:
+    """What a run did, per kind of record; stored as JSON in runs.counts."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, kind: str, outcome: str, n: int = 1) -> None:
+        per_kind = self.counts.setdefault(kind, {})
+        per_kind[outcome] = per_kind.get(outcome, 0) + n
+
+    def get(self, kind: str, outcome: str) -> int:
+        return self.counts.get(kind, {}).get(outcome, 0)
+
+
+class Archive:
+    """One site's archive. Open it with `Archive.open()`; it takes an exclusive lock."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path | None, lock_file: Any = None):
+        self.db = db
+        self.path = path
+        self._lock_file = lock_file
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> Archive:
+        path = Path(path)
+        if not path.parent.exists():
+            raise ArchiveError(f"cannot create archive {path}: folder {path.parent} does not exist")
+        if path.is_dir():
+            raise ArchiveError(f"archive path {path} is a folder, not a file")
+        if not path.exists() and not create:
+            raise ArchiveError(f"archive {path} does not exist")
+        lock_file = _acquire_lock(path)
+        try:
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            _check_is_sqlite(conn, path)
+            db = sqlite_utils.Database(conn)
+            archive = cls(db, path, lock_file)
+            archive._prepare()
+        except BaseException:
+            lock_file.close()
+            raise
+        return archive
+
+    @classmethod
+    def open_readonly(cls, path: str | os.PathLike[str]) -> sqlite_utils.Database:
+        """A read-only connection for `query` and `search`: no write can slip through."""
+        path = Path(path)
+        if not path.is_file():
+            raise ArchiveError(f"archive {path} does not exist")
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        _check_is_sqlite(conn, path)
+        return sqlite_utils.Database(conn)
+
+    def close(self) -> None:
+        self.db.conn.close()
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _prepare(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise ArchiveError(
+                f"archive {self.path} was written by a newer wpmigrate (schema {version}, "
+                f"this version knows {SCHEMA_VERSION}): upgrade wpmigrate"
+            )
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        if version < SCHEMA_VERSION:
+            with self.transaction():
+                self.ensure_schema()
+                self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        else:
+            with self.transaction():
+                self.ensure_schema()
+
+    def ensure_schema(self) -> None:
+        """Create missing tables, columns, foreign keys, indexes and FTS. Idempotent."""
+        for name, (columns, pk) in TABLES.items():
+            table = self.db[name]
+            if not table.exists():
+                table.create(columns, pk=pk, not_null=_not_null(pk))
+            else:
+                missing = {c: t for c, t in columns.items() if c not in table.columns_dict}
+                for column, col_type in missing.items():
+                    table.add_column(column, col_type)
+        self._ensure_foreign_keys()
+        for table, columns in INDEXES:
+            self.db[table].create_index(columns, if_not_exists=True)
+        for table, columns in FTS.items():
+            if not self.db[table].detect_fts():
+                self.db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
+
+    def _ensure_foreign_keys(self) -> None:
+        wanted = []
+        for table, column, other, other_column in FOREIGN_KEYS:
+            existing = {(fk.column, fk.other_table) for fk in self.db[table].foreign_keys}
+            if (column, other) not in existing:
+                wanted.append((table, column, other, other_column))
+        if wanted:
+            # sqlite-utils rebuilds each table once with all its new foreign keys.
+            self.db.add_foreign_keys(wanted)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- runs --------------------------------------------------------------------------------
+
+    def start_run(self, source: str, command: str) -> int:
+        with self.transaction():
+            table = self.db["runs"]
+            table.insert(
+                {"started_at": utc_now(), "source": source, "command": command, "status": "running"}
+            )
+            return table.last_pk
+
+    def finish_run(
+        self, run_id: int, status: str, counts: WriteCounts, error: str | None = None
+    ) -> None:
+        with self.transaction():
+            self.db["runs"].update(
+                run_id,
+                {
+                    "finished_at": utc_now(),
+                    "status": status,
+                    "counts": json.dumps(counts.counts, sort_keys=True),
+                    "error": error,
+                },
+            )
+
+    # -- state ------------------------------------------------------------------------------
+
+    def site(self) -> dict[str, Any] | None:
+        rows = list(self.db["site"].rows_where("id = 1"))
+        return rows[0] if rows else None
+
+    def get_state(self, collection: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "select state from sync_state where collection = ?", [collection]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_state(self, collection: str, state: dict[str, Any]) -> None:
+        """Record a checkpoint; call inside the transaction that wrote what it covers."""
+        self.db["sync_state"].upsert(
+            {"collection": collection, "state": json.dumps(state), "updated_at": utc_now()},
+            pk="collection",
+        )
+
+    def clear_state(self, prefix: str) -> None:
+        self.db.execute("delete from sync_state where collection like ?", [prefix + "%"])
+
+    # -- writers (call inside a transaction) ------------------------------------------------
+
+    def save_site(self, site: Site) -> None:
+        row = asdict(site)
+        row["rest_namespaces"] = json.dumps(site.rest_namespaces)
+        row.update(id=1, updated_at=utc_now())
+        self.db["site"].upsert(row, pk="id")
+
+    def save_authors(self, authors: Iterable[Author]) -> None:
+        rows = [asdict(a) for a in authors]
+        for row in rows:
+            row["name"] = row["name"] or row["login"] or row["slug"]
+        self.db["authors"].upsert_all(rows, pk="id")
+
+    def save_terms(self, terms: Iterable[Term], counts: WriteCounts) -> None:
+        rows = [asdict(t) for t in terms]
+        self._count_upserts("terms", rows, counts)
+        self.db["terms"].upsert_all(rows, pk="id")
+
+    def save_media(self, media: Iterable[Media], source: str, fetched_at: str, counts: WriteCounts):
+        rows = []
+        for m in media:
+            row = asdict(m)
+            row.update(
+                source=source,
+                fetched_at=fetched_at,
+                content_hash=_hash_row(row),
+                deleted_at=None,
+            )
+            rows.append(row)
+        self._count_upserts("media", rows, counts)
+        self.db["media"].upsert_all(rows, pk="id")
+
+    def save_events(self, events: Iterable[Event]) -> None:
+        self.db["events"].upsert_all([asdict(e) for e in events], pk="item_id")
+
+    def save_items(
+        self,
+        batch: list[tuple[Item, CleanText, list[str]]],
+        run_id: int,
+        fetched_at: str,
+        counts: WriteCounts,
+    ) -> None:
+        """Upsert items with their terms, fields and comments; log what changed.
+
+        `batch` holds (item, its cleaned text, the cleaned text of each comment). Items whose
+        content hash is unchanged are left alone, which keeps re-runs cheap.
+        """
+        if not batch:
+            return
+        ids = [item.id for item, _, _ in batch]
+        previous = {
+            row[0]: (row[1], row[2])
+            for row in self.db.execute(
+                f"select id, content_hash, deleted_at from items where id in ({_marks(ids)})", ids
+            )
+        }
+        item_rows, term_rows, field_rows, comment_rows, changes, changed_ids = (
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
+        for item, text, comment_texts in batch:
+            digest = item.content_hash()
+            before = previous.get(item.id)
+            if before is None:
+                change = "added"
+            elif before[1] is not None:
+                change = "restored"
+            elif before[0] != digest:
+                change = "modified"
+            else:
+                counts.add("items", "unchanged")
+                continue
+            counts.add("items", change)
+            changes.append(
+                {"run_id": run_id, "item_id": item.id, "change": change, "at": fetched_at}
+            )
+            changed_ids.append(item.id)
+            item_rows.append(_item_row(item, text, fetched_at, digest))
+            term_rows.extend(
+                {"item_id": item.id, "term_id": t} for t in dict.fromkeys(item.term_ids)
+            )
+            field_rows.extend(
+                {"item_id": item.id, "name": name, "value": json.dumps(value, ensure_ascii=False)}
+                for name, value in item.fields.items()
+            )
+            comment_rows.extend(
+                _comment_row(c, t) for c, t in zip(item.comments, comment_texts, strict=True)
+            )
+        if not changed_ids:
+            return
+        marks = _marks(changed_ids)
+        self.db.execute(f"delete from item_terms where item_id in ({marks})", changed_ids)
+        self.db.execute(f"delete from fields where item_id in ({marks})", changed_ids)
+        self.db["items"].upsert_all(item_rows, pk="id")
+        self.db["item_terms"].insert_all(term_rows, pk=("item_id", "term_id"), ignore=True)
+        self.db["fields"].insert_all(field_rows, pk=("item_id", "name"), replace=True)
+        self.db["comments"].upsert_all(comment_rows, pk="id")
+        self.db["changes"].insert_all(changes, pk=("run_id", "item_id"), replace=True)
+        counts.add("comments", "seen", len(comment_rows))
+
+    def save_comments(self, comments: list[tuple[Comment, str]], counts: WriteCounts) -> None:
+        """Comments that a source lists on their own (REST), with their cleaned text."""
+        rows = [_comment_row(comment, text) for comment, text in comments]
+        self._count_upserts("comments", rows, counts)
+        self.db["comments"].upsert_all(rows, pk="id")
+
+    def _count_upserts(self, table: str, rows: list[dict[str, Any]], counts: WriteCounts) -> None:
+        if not rows:
+            return
+        ids = [r["id"] for r in rows]
+        known = {
+            r[0]
+            for r in self.db.execute(f"select id from {table} where id in ({_marks(ids)})", ids)
+        }
+        added = sum(1 for i in ids if i not in known)
+        counts.add(table, "added", added)
+        counts.add(table, "seen", len(ids))
+
+    # -- reading helpers ---------------------------------------------------------------------
+
+    def item_versions(self, types: Iterable[str] | None = None) -> dict[int, str | None]:
+        """id -> modified_gmt of every live item (of the given types), for change detection."""
+        sql = "select id, modified_gmt from items where deleted_at is null"
+        params: list[Any] = []
+        if types is not None:
+            types = list(types)
+            sql += f" and type in ({_marks(types)})"
+            params = types
+        return dict(self.db.execute(sql, params).fetchall())
+
+
+def _item_row(item: Item, text: CleanText, fetched_at: str, digest: str) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "type": item.type,
+        "status": item.status,
+        "slug": item.slug,
+        "title": text.title,
+        "excerpt": text.excerpt,
+        "content_html": text.content_html,
+        "content_text": text.content_text,
+        "date": item.date,
+        "date_gmt": item.date_gmt,
+        "modified_gmt": item.modified_gmt,
+        "author_id": item.author_id,
+        "parent_id": item.parent_id,
+        "menu_order": item.menu_order,
+        "link": item.link,
+        "password_protected": int(item.password_protected),
+        "sticky": int(item.sticky),
+        "featured_media_id": item.featured_media_id,
+        "comment_status": item.comment_status,
+        "source": item.source,
+        "source_url": item.source_url,
+        "fetched_at": fetched_at,
+        "content_hash": digest,
+        "deleted_at": None,
+        "deleted_reason": None,
+    }
+
+
+def _comment_row(comment: Comment, text: str) -> dict[str, Any]:
+    return {
+        "id": comment.id,
+        "item_id": comment.item_id,
+        "parent_id": comment.parent_id,
+        "author_name": comment.author_name,
+        "author_url": comment.author_url,
+        "date_gmt": comment.date_gmt,
+        "content_html": comment.content_html,
+        "content_text": text,
+        "status": comment.status,
+        "type": comment.type,
+    }
+
+
+def _hash_row(row: dict[str, Any]) -> str:
+    import hashlib
+
+    encoded = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _not_null(pk: str | tuple[str, ...]) -> set[str]:
+    return {pk} if isinstance(pk, str) else set(pk)
+
+
+def _check_is_sqlite(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise ArchiveError(f"{path} is not a SQLite archive ({exc})") from None
+
+
+def _acquire_lock(path: Path):
+    # flock on the database file itself: SQLite's own locks are POSIX locks, which do not
+    # interact with flock, and the lock dies with the process (kill -9 included).
+    try:
+        lock_file = open(path, "ab")  # noqa: SIM115 - held open for the archive's lifetime
+    except OSError as exc:
+        raise ArchiveError(f"cannot lock archive {path}: {exc.strerror}") from None
+    try:
+        fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock_file.close()
+        raise ArchiveError(
+            f"archive {path} is busy: another wpmigrate process is writing to it"
+        ) from None
+    return lock_file

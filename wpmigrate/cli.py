@@ -1,0 +1,245 @@
+"""The `wpmigrate` command line: parse options, call the library, print results."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+import sys
+from typing import Any
+
+import click
+from tabulate import tabulate
+
+from . import __version__
+from .archive import Archive
+from .errors import WPMigrateError
+from .mapping import load_mapping
+from .pipeline import RunResult, export
+from .progress import Progress
+from .sources import VIA_CHOICES, open_source
+
+PASSWORD_ENV = "WPMIGRATE_APP_PASSWORD"
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="wpmigrate")
+def cli() -> None:
+    """Move a WordPress site's content into a queryable SQLite archive, and keep it in sync.
+
+    \b
+      wpmigrate export samples/research-library.xml library.db
+      wpmigrate search library.db "forced labour"
+      wpmigrate query library.db "select type, count(*) from items group by type"
+    """
+
+
+def mapping_options(command: Any) -> Any:
+    command = click.option(
+        "--mapping",
+        "mappings",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        help="Mapping file (TOML), applied on top of mappings/default.toml. Repeatable.",
+    )(command)
+    return click.option(
+        "--include-internals",
+        is_flag=True,
+        help="Keep WordPress internals (revisions, menu items, templates...) too.",
+    )(command)
+
+
+def quiet_option(command: Any) -> Any:
+    return click.option("--quiet", "-q", is_flag=True, help="No progress or summary output.")(
+        command
+    )
+
+
+def source_options(command: Any) -> Any:
+    command = click.option(
+        "--via",
+        type=click.Choice(VIA_CHOICES),
+        default="auto",
+        show_default=True,
+        help="How to read a URL: the REST API (rest), or pick automatically (auto).",
+    )(command)
+    command = click.option(
+        "--user",
+        help=f"WordPress user for private content; the application password is read from "
+        f"${PASSWORD_ENV} or prompted for (never given on the command line).",
+    )(command)
+    return click.option(
+        "--concurrency",
+        type=click.IntRange(1, 16),
+        default=4,
+        show_default=True,
+        help="Requests in flight at once.",
+    )(command)
+
+
+def read_auth(user: str | None) -> tuple[str, str] | None:
+    if not user:
+        return None
+    password = os.environ.get(PASSWORD_ENV) or click.prompt(
+        f"Application password for {user}", hide_input=True
+    )
+    return (user, password)
+
+
+@cli.command(name="export")
+@click.argument("source")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@source_options
+@mapping_options
+@quiet_option
+def export_command(
+    source: str,
+    archive: str,
+    via: str,
+    user: str | None,
+    concurrency: int,
+    mappings: tuple[str, ...],
+    include_internals: bool,
+    quiet: bool,
+) -> None:
+    """Export SOURCE (a WXR file, .xml or .xml.gz, or a site URL) into the SQLite ARCHIVE.
+
+    The archive is created if missing; exporting again updates it in place.
+
+    \b
+      wpmigrate export site.wordpress.2024-05-01.xml library.db
+      wpmigrate export https://example.org library.db
+      WPMIGRATE_APP_PASSWORD=... wpmigrate export https://example.org library.db --user editor
+      wpmigrate export export.xml.gz library.db --mapping mappings/research-library.toml
+    """
+    mapping = load_mapping(list(mappings), include_internals=include_internals)
+    reader = open_source(source, mapping, via=via, auth=read_auth(user), concurrency=concurrency)
+    progress = Progress("items", enabled=False if quiet else None)
+    result = export(reader, archive, mapping, command="export", progress=progress)
+    if not quiet:
+        _print_summary(result)
+
+
+@cli.command()
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.argument("sql")
+@click.option("--json", "as_json", is_flag=True, help="Output rows as a JSON list of objects.")
+@click.option("--csv", "as_csv", is_flag=True, help="Output rows as CSV with a header.")
+@click.option("-p", "--param", nargs=2, multiple=True, help="Named parameter: -p name value.")
+def query(
+    archive: str, sql: str, as_json: bool, as_csv: bool, param: tuple[tuple[str, str], ...]
+) -> None:
+    """Run SQL against ARCHIVE, opened read-only.
+
+    \b
+      wpmigrate query library.db "select type, count(*) from items group by type"
+      wpmigrate query library.db "select title from items where id = :id" -p id 42 --json
+    """
+    db = Archive.open_readonly(archive)
+    try:
+        cursor = db.execute(sql, dict(param))
+    except sqlite3.Error as exc:
+        raise WPMigrateError(f"query failed: {exc}") from None
+    columns = [d[0] for d in cursor.description or []]
+    _print_rows(columns, cursor.fetchall(), as_json=as_json, as_csv=as_csv)
+
+
+@cli.command()
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.argument("terms", nargs=-1, required=True)
+@click.option("--limit", default=20, show_default=True, help="How many results.")
+@click.option("--type", "types", multiple=True, help="Only items of this type. Repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Output results as JSON.")
+def search(archive: str, terms: tuple[str, ...], limit: int, types: tuple[str, ...], as_json: bool):
+    """Full-text search over titles, excerpts and content, best matches first.
+
+    \b
+      wpmigrate search library.db "forced labour"
+      wpmigrate search library.db water --type publication --limit 5
+    """
+    db = Archive.open_readonly(archive)
+    where = "items.deleted_at is null"
+    params: dict[str, Any] = {"query": _fts_query(" ".join(terms)), "limit": limit}
+    if types:
+        where += " and items.type in (" + ", ".join(f":t{i}" for i in range(len(types))) + ")"
+        params.update({f"t{i}": t for i, t in enumerate(types)})
+    sql = f"""
+        select items.id, items.type, substr(items.date_gmt, 1, 10) as date, items.title, items.link
+        from items_fts join items on items.rowid = items_fts.rowid
+        where items_fts match :query and {where}
+        order by bm25(items_fts, 10.0, 3.0, 1.0) limit :limit
+    """
+    try:
+        cursor = db.execute(sql, params)
+    except sqlite3.Error as exc:
+        raise WPMigrateError(f"search failed: {exc}") from None
+    rows = cursor.fetchall()
+    if not rows and not as_json:
+        click.echo("no matches", err=True)
+        return
+    _print_rows([d[0] for d in cursor.description], rows, as_json=as_json, as_csv=False)
+
+
+def _fts_query(text: str) -> str:
+    """Each word must match (as a prefix-free token); FTS syntax in user input is neutralised."""
+    words = [w.replace('"', '""') for w in text.split()]
+    return " ".join(f'"{w}"' for w in words)
+
+
+def _print_rows(columns: list[str], rows: list[Any], *, as_json: bool, as_csv: bool) -> None:
+    if as_json:
+        click.echo(
+            json.dumps(
+                [dict(zip(columns, r, strict=True)) for r in rows],
+                indent=2,
+                ensure_ascii=False,
+                default=str,
+            )
+        )
+    elif as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        click.echo(tabulate([[_cell(v) for v in r] for r in rows], headers=columns))
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > 80:
+        return value[:77] + "..."
+    return value
+
+
+def _print_summary(result: RunResult) -> None:
+    items = result.counts.counts.get("items", {})
+    parts = [f"{items.get(k, 0):,} {k}" for k in ("added", "modified", "unchanged", "restored")]
+    skipped = sum(result.counts.counts.get("skipped", {}).values())
+    media = result.counts.get("media", "seen")
+    terms = result.counts.get("terms", "seen")
+    click.echo(
+        f"run {result.run_id}: items {', '.join(parts)}; {terms:,} terms, {media:,} media; "
+        f"{skipped:,} skipped",
+        err=True,
+    )
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("wpmigrate: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except WPMigrateError as exc:
+        click.echo(f"wpmigrate: error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("\nwpmigrate: interrupted; run the same command again to finish", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)

@@ -1,0 +1,148 @@
+"""The normalised model every source yields and the archive writes.
+
+Sources (WXR, REST, crawl) only read a site and yield these records; they never touch the
+archive. Text fields hold what the source gave (raw HTML, entities and all): cleaning happens
+later, in one place, so every source is cleaned the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Site:
+    """What the source says about the site itself."""
+
+    title: str
+    url: str
+    description: str = ""
+    language: str = ""
+    source_kind: str = ""  # wxr | rest | crawl
+    source_location: str = ""  # the file path or URL the run read (no credentials)
+    wxr_version: str = ""
+    rest_namespaces: list[str] = field(default_factory=list)
+    timezone: str = ""
+    gmt_offset: float | None = None
+
+
+@dataclass
+class Author:
+    id: int
+    login: str = ""
+    name: str = ""
+    slug: str = ""
+
+
+@dataclass
+class Term:
+    id: int
+    taxonomy: str
+    name: str
+    slug: str
+    parent_id: int | None = None
+    description: str = ""
+    count: int | None = None
+
+
+@dataclass
+class Comment:
+    id: int
+    item_id: int
+    parent_id: int | None
+    author_name: str
+    date_gmt: str | None
+    content_html: str
+    status: str  # approved | pending | spam | trash
+    type: str = "comment"
+    author_url: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Media:
+    id: int
+    url: str
+    item_id: int | None = None  # the item it is attached to (post_parent)
+    mime_type: str = ""
+    title: str = ""
+    caption: str = ""
+    alt: str = ""
+    description: str = ""
+    width: int | None = None
+    height: int | None = None
+    filesize: int | None = None
+    file: str = ""  # path relative to uploads, e.g. 2024/03/report.pdf
+    date_gmt: str | None = None
+    modified_gmt: str | None = None
+    author_id: int | None = None
+    slug: str = ""
+    status: str = "inherit"
+    source_url: str = ""
+
+
+@dataclass
+class Event:
+    item_id: int
+    start: str | None
+    end: str | None
+    timezone: str = ""
+    all_day: bool = False
+    venue: str = ""
+    address: str = ""
+    city: str = ""
+    country: str = ""
+    cost: str = ""
+    url: str = ""
+    source_plugin: str = ""
+    recurrence: str = ""
+
+
+@dataclass
+class Item:
+    """One piece of content: a post, page or any custom post type entry."""
+
+    id: int
+    type: str
+    status: str
+    title: str = ""
+    slug: str = ""
+    content_html: str = ""  # as the source gave it; the pipeline cleans it
+    excerpt_html: str = ""  # as the source gave it ('' when the author set none)
+    date: str | None = None  # site-local, ISO 8601 without offset
+    date_gmt: str | None = None  # UTC, ISO 8601 with 'Z'
+    modified_gmt: str | None = None
+    author_id: int | None = None
+    parent_id: int | None = None
+    menu_order: int = 0
+    link: str = ""
+    password_protected: bool = False
+    sticky: bool = False
+    featured_media_id: int | None = None
+    comment_status: str = ""
+    term_ids: list[int] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)  # ACF and custom fields, decoded
+    meta: dict[str, Any] = field(default_factory=dict)  # the raw postmeta the source exposed
+    comments: list[Comment] = field(default_factory=list)
+    source: str = ""  # wxr | rest | crawl
+    source_url: str = ""
+
+    def content_hash(self) -> str:
+        """A stable hash of everything the source said about this item.
+
+        Sync compares it to decide whether an item changed, so it covers the raw source
+        values (not the cleaned ones: a change of cleaning rules is not a change on the site)
+        and leaves out provenance such as fetch time.
+        """
+        payload = asdict(self)
+        for key in ("source", "source_url", "meta"):
+            payload.pop(key)
+        payload["term_ids"] = sorted(self.term_ids)
+        encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+Record = Site | Author | Term | Item | Media | Comment | Event

@@ -1,0 +1,190 @@
+"""Source → cleaning → archive: the export loop every source goes through.
+
+A source yields model records; this module filters them by the mapping, cleans their text
+and hands them to the archive in batches, one transaction each, with the run recorded in
+`runs`. Interrupted or failed runs are marked as such and leave every committed batch valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .archive import Archive, CleanText, WriteCounts, utc_now
+from .cleaning import Cleaner
+from .errors import WPMigrateError
+from .mapping import Mapping
+from .model import Author, Comment, Event, Item, Media, Record, Site, Term
+from .progress import Progress
+
+BATCH_SIZE = 500
+
+
+class Source(Protocol):
+    kind: str
+    skipped: dict[str, int]
+
+    def describe(self) -> str: ...
+
+    def records(self) -> Iterable[Record]: ...
+
+
+@dataclass
+class RunResult:
+    run_id: int
+    status: str
+    counts: WriteCounts
+    seen_items: set[int] = field(default_factory=set)
+    seen_media: set[int] = field(default_factory=set)
+
+
+@dataclass
+class _Batch:
+    site: Site | None = None
+    authors: list[Author] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    media: list[Media] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    items: list[tuple[Item, CleanText, list[str]]] = field(default_factory=list)
+    comments: list[tuple[Comment, str]] = field(default_factory=list)
+
+    def size(self) -> int:
+        return (
+            len(self.items)
+            + len(self.media)
+            + len(self.terms)
+            + len(self.authors)
+            + len(self.comments)
+        )
+
+
+class Exporter:
+    """Runs one source into one archive with one mapping."""
+
+    def __init__(self, archive: Archive, mapping: Mapping, progress: Progress | None = None):
+        self.archive = archive
+        self.mapping = mapping
+        self.cleaner = Cleaner(mapping.cleaning)
+        self.progress = progress or Progress("items", enabled=False)
+        self.skipped_terms: set[int] = set()
+        self.source_kind = ""
+
+    def run(self, source: Source, command: str) -> RunResult:
+        self.source_kind = source.kind
+        run_id = self.archive.start_run(source.describe(), command)
+        result = RunResult(run_id=run_id, status="running", counts=WriteCounts())
+        try:
+            self._copy(source, result)
+        except KeyboardInterrupt:
+            self._finish(result, source, "interrupted", "interrupted by the user")
+            raise
+        except WPMigrateError as exc:
+            self._finish(result, source, "failed", str(exc))
+            raise
+        except Exception as exc:
+            self._finish(result, source, "failed", f"{type(exc).__name__}: {exc}")
+            raise
+        self._finish(result, source, "ok", None)
+        return result
+
+    def _finish(self, result: RunResult, source: Source, status: str, error: str | None) -> None:
+        self.progress.close()
+        for kind, n in sorted(source.skipped.items()):
+            result.counts.add("skipped", kind, n)
+        result.status = status
+        self.archive.finish_run(result.run_id, status, result.counts, error)
+
+    def _copy(self, source: Source, result: RunResult) -> None:
+        fetched_at = utc_now()
+        batch = _Batch()
+        for record in source.records():
+            self._add(record, batch, result, source)
+            if batch.size() >= BATCH_SIZE:
+                self._write(batch, result, fetched_at)
+                batch = _Batch()
+        self._write(batch, result, fetched_at)
+
+    def _add(self, record: Record, batch: _Batch, result: RunResult, source: Source) -> None:
+        clean = self.cleaner
+        if isinstance(record, Item):
+            if not self.mapping.keeps_status(record.status):
+                source.skipped[f"status:{record.status}"] = (
+                    source.skipped.get(f"status:{record.status}", 0) + 1
+                )
+                return
+            if self.skipped_terms:
+                record.term_ids = [t for t in record.term_ids if t not in self.skipped_terms]
+            batch.items.append((record, self.clean_item(record), self.clean_comments(record)))
+            result.seen_items.add(record.id)
+            self.progress.advance(fraction=getattr(source, "fraction", None))
+        elif isinstance(record, Media):
+            record.title = clean.clean_title(record.title)
+            record.caption = clean.to_text(record.caption)
+            record.description = clean.to_text(record.description)
+            batch.media.append(record)
+            result.seen_media.add(record.id)
+        elif isinstance(record, Term):
+            if record.taxonomy in self.mapping.skip_taxonomies:
+                self.skipped_terms.add(record.id)
+                source.skipped[f"taxonomy:{record.taxonomy}"] = (
+                    source.skipped.get(f"taxonomy:{record.taxonomy}", 0) + 1
+                )
+                return
+            record.name = clean.clean_title(record.name)
+            record.description = clean.to_text(record.description)
+            batch.terms.append(record)
+        elif isinstance(record, Author):
+            record.name = clean.clean_title(record.name)
+            batch.authors.append(record)
+        elif isinstance(record, Site):
+            record.title = clean.clean_title(record.title)
+            record.description = clean.clean_title(record.description)
+            batch.site = record
+        elif isinstance(record, Comment):
+            batch.comments.append((record, clean.to_text(record.content_html)))
+        elif isinstance(record, Event):
+            batch.events.append(record)
+
+    def clean_item(self, item: Item) -> CleanText:
+        clean = self.cleaner
+        content_html = clean.clean_html(item.content_html)
+        content_text = clean.to_text(content_html)
+        excerpt = clean.clean_excerpt(item.excerpt_html) if item.excerpt_html.strip() else ""
+        if not excerpt:
+            excerpt = clean.make_excerpt(content_text)
+        return CleanText(
+            title=clean.clean_title(item.title),
+            content_html=content_html,
+            content_text=content_text,
+            excerpt=excerpt,
+        )
+
+    def clean_comments(self, item: Item) -> list[str]:
+        return [self.cleaner.to_text(c.content_html) for c in item.comments]
+
+    def _write(self, batch: _Batch, result: RunResult, fetched_at: str) -> None:
+        archive, counts = self.archive, result.counts
+        with archive.transaction():
+            if batch.site is not None:
+                archive.save_site(batch.site)
+            archive.save_authors(batch.authors)
+            archive.save_terms(batch.terms, counts)
+            archive.save_media(batch.media, self.source_kind, fetched_at, counts)
+            archive.save_items(batch.items, result.run_id, fetched_at, counts)
+            archive.save_comments(batch.comments, counts)
+            archive.save_events(batch.events)
+
+
+def export(
+    source: Source,
+    archive_path: str | Path,
+    mapping: Mapping,
+    *,
+    command: str = "export",
+    progress: Progress | None = None,
+) -> RunResult:
+    """Export `source` into the archive at `archive_path` (created if missing)."""
+    with Archive.open(archive_path) as archive:
+        return Exporter(archive, mapping, progress).run(source, command)

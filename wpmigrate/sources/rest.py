@@ -1,0 +1,504 @@
+"""Read a live site through the WordPress REST API.
+
+Requests are few and small: `per_page=100`, `_fields` naming only what the model needs, no
+`_embed`, `orderby=id` for stable paging. The first page of every collection is fetched
+concurrently (it tells the page count), then all remaining pages of all collections go
+through one bounded window of concurrent requests, yielded in order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+
+import requests
+
+from ..errors import SourceError
+from ..model import Author, Comment, Item, Media, Record, Site, Term
+from .http import HttpClient
+
+PER_PAGE = 100
+API_REL = "https://api.w.org/"
+ITEM_FIELDS = (
+    "id,date,date_gmt,modified_gmt,slug,status,type,link,title,content,excerpt,author,"
+    "featured_media,comment_status,sticky,parent,menu_order,meta,acf"
+)
+MEDIA_FIELDS = (
+    "id,date_gmt,modified_gmt,slug,status,link,title,author,caption,alt_text,mime_type,post,"
+    "source_url,description,media_details.width,media_details.height,media_details.filesize,"
+    "media_details.file"
+)
+TERM_FIELDS = "id,name,slug,taxonomy,parent,description,count"
+USER_FIELDS = "id,name,slug"
+COMMENT_FIELDS = "id,post,parent,author_name,author_url,date_gmt,content,status,type"
+INDEX_FIELDS = "name,description,url,home,gmt_offset,timezone_string,namespaces"
+COMMENT_STATUS = {"approved": "approved", "hold": "pending", "spam": "spam", "trash": "trash"}
+
+
+@dataclass
+class ApiRoot:
+    """The API root: pretty (`/wp-json/`) or plain (`/?rest_route=/`) permalinks."""
+
+    url: str
+
+    def route(self, route: str, params: dict[str, Any] | None = None) -> str:
+        route = route.lstrip("/")
+        query = urlencode(params or {}, safe=",")
+        parts = urlsplit(self.url)
+        if "rest_route=" in parts.query:
+            query = urlencode({"rest_route": "/" + route}, safe="/") + (
+                "&" + query if query else ""
+            )
+            return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+        base = self.url if self.url.endswith("/") else self.url + "/"
+        return base + route + ("?" + query if query else "")
+
+
+@dataclass
+class Collection:
+    """One REST list endpoint and how to turn its rows into records."""
+
+    name: str  # e.g. "items:publication", "terms:category", "media", "users", "comments"
+    route: str
+    params: dict[str, Any]
+    parse: Callable[[dict[str, Any]], Record | None]
+    optional: bool = False  # a 401/403 means "not visible to us", not a failed export
+    total: int = 0
+    pages: int = 0
+    first_rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+class RESTSource:
+    """A live WordPress site read over its REST API."""
+
+    kind = "rest"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        skip_types: frozenset[str] | set[str] = frozenset(),
+        skip_taxonomies: frozenset[str] | set[str] = frozenset(),
+        concurrency: int = 4,
+        auth: tuple[str, str] | None = None,
+        client: HttpClient | None = None,
+    ):
+        self.start_url = url
+        self.skip_types = set(skip_types)
+        self.skip_taxonomies = set(skip_taxonomies)
+        self.concurrency = max(1, concurrency)
+        self.authenticated = auth is not None
+        self.http = client or HttpClient(concurrency=self.concurrency, auth=auth)
+        self.root: ApiRoot | None = None
+        self.skipped: dict[str, int] = {}
+        self.warnings: list[str] = []
+        self.total_items = 0
+        self.items_read = 0
+        self.taxonomy_bases: dict[str, str] = {}  # taxonomy -> rest field on items
+        self.namespaces: list[str] = []
+        self.authors_seen: set[int] = set()
+        self.users_visible = True
+
+    def describe(self) -> str:
+        return self.root.url if self.root else self.start_url
+
+    @property
+    def fraction(self) -> float | None:
+        return self.items_read / self.total_items if self.total_items else None
+
+    # -- discovery -------------------------------------------------------------------------
+
+    def discover(self) -> ApiRoot:
+        if self.root is None:
+            self.root = discover_api_root(self.http, self.start_url)
+        return self.root
+
+    def get_json(self, url: str, *, optional: bool = False) -> tuple[Any, requests.Response]:
+        response = self.http.get(url)
+        if response.status_code in (401, 403) and optional:
+            return None, response
+        if response.status_code == 400 and _error_code(response) == "rest_post_invalid_page_number":
+            return [], response
+        if response.status_code >= 400:
+            raise SourceError(_http_error(url, response, self.authenticated))
+        try:
+            return response.json(), response
+        except ValueError:
+            raise SourceError(
+                f"{url}: expected JSON from the WordPress REST API, got "
+                f"{response.headers.get('Content-Type', 'something else')}"
+            ) from None
+
+    def site(self) -> Site:
+        root = self.discover()
+        index, _ = self.get_json(root.route("", {"_fields": INDEX_FIELDS}))
+        if not isinstance(index, dict) or "namespaces" not in index:
+            raise SourceError(f"{root.url}: this is not a WordPress REST API index")
+        self.namespaces = list(index.get("namespaces") or [])
+        return Site(
+            title=index.get("name", ""),
+            url=index.get("home") or index.get("url", ""),
+            description=index.get("description", ""),
+            source_kind="rest",
+            source_location=root.url,
+            rest_namespaces=self.namespaces,
+            timezone=index.get("timezone_string", ""),
+            gmt_offset=_float(index.get("gmt_offset")),
+        )
+
+    def collections(self) -> list[Collection]:
+        """Every collection to read, in the order records should reach the archive."""
+        root = self.discover()
+        context = {"context": "edit"} if self.authenticated else {}
+        types, _ = self.get_json(root.route("wp/v2/types", context))
+        taxonomies, _ = self.get_json(root.route("wp/v2/taxonomies", context))
+        if not isinstance(types, dict) or not isinstance(taxonomies, dict):
+            raise SourceError(f"{root.url}: unexpected answer from wp/v2/types")
+        found: list[Collection] = [
+            Collection(
+                "users",
+                "wp/v2/users",
+                {"_fields": USER_FIELDS, **context},
+                self._author,
+                optional=True,
+            ),
+        ]
+        for name, tax in sorted(taxonomies.items()):
+            if name in self.skip_taxonomies:
+                self.skipped[f"taxonomy:{name}"] = self.skipped.get(f"taxonomy:{name}", 0) + 1
+                continue
+            base = tax.get("rest_base") or name
+            self.taxonomy_bases[name] = base
+            found.append(
+                Collection(
+                    f"terms:{name}",
+                    f"{tax.get('rest_namespace') or 'wp/v2'}/{base}",
+                    {"_fields": TERM_FIELDS, "orderby": "id", "hide_empty": "false"},
+                    self._term,
+                    optional=True,
+                )
+            )
+        found.append(
+            Collection(
+                "media",
+                "wp/v2/media",
+                {"_fields": MEDIA_FIELDS, **context},
+                self._media,
+                optional=True,
+            )
+        )
+        for name, info in sorted(types.items()):
+            if name == "attachment":
+                continue
+            if name in self.skip_types:
+                self.skipped[name] = self.skipped.get(name, 0) + 1
+                continue
+            base = info.get("rest_base") or name
+            term_fields = [
+                self.taxonomy_bases[t]
+                for t in info.get("taxonomies", [])
+                if t in self.taxonomy_bases
+            ]
+            params = {"_fields": ",".join([ITEM_FIELDS, *term_fields]), **context}
+            if self.authenticated:
+                params["status"] = "any"
+            route = f"{info.get('rest_namespace') or 'wp/v2'}/{base}"
+            found.append(
+                Collection(
+                    f"items:{name}",
+                    route,
+                    params,
+                    self._item_parser(name, route, info.get("taxonomies", [])),
+                    optional=True,
+                )
+            )
+        found.append(
+            Collection(
+                "comments",
+                "wp/v2/comments",
+                {"_fields": COMMENT_FIELDS},
+                self._comment,
+                optional=True,
+            )
+        )
+        return found
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def records(self) -> Iterator[Record]:
+        yield self.site()
+        collections = self.collections()
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            firsts = [pool.submit(self._first_page, c) for c in collections]
+            for future in firsts:
+                future.result()
+            self.total_items = sum(c.total for c in collections if c.name.startswith("items:"))
+            for collection in collections:
+                for row in self._rows(collection, pool):
+                    record = collection.parse(row)
+                    if record is not None:
+                        yield record
+        if not self.users_visible:
+            yield from self._authors_from_items()
+
+    def _params(self, collection: Collection, page: int) -> dict[str, Any]:
+        params = {"per_page": PER_PAGE, "page": page, "orderby": "id", "order": "asc"}
+        params.update(collection.params)
+        return params
+
+    def _first_page(self, collection: Collection) -> None:
+        url = self.root.route(collection.route, self._params(collection, 1))
+        body, response = self.get_json(url, optional=collection.optional)
+        if body is None:
+            self.warnings.append(f"{collection.route}: not visible (HTTP {response.status_code})")
+            self.skipped[f"hidden:{collection.name}"] = 1
+            if collection.name == "users":
+                self.users_visible = False
+            return
+        collection.first_rows = _rows_of(body, url)
+        collection.total = _int(response.headers.get("X-WP-Total"), len(collection.first_rows))
+        collection.pages = _int(response.headers.get("X-WP-TotalPages"), 1)
+
+    def _rows(self, collection: Collection, pool: ThreadPoolExecutor) -> Iterator[dict[str, Any]]:
+        yield from collection.first_rows
+        collection.first_rows = []
+        # A bounded window keeps `concurrency` requests in flight and memory flat.
+        window: deque[Future[list[dict[str, Any]]]] = deque()
+        pages = iter(range(2, collection.pages + 1))
+        for page in pages:
+            window.append(pool.submit(self._page, collection, page))
+            if len(window) >= self.concurrency * 2:
+                break
+        while window:
+            rows = window.popleft().result()
+            next_page = next(pages, None)
+            if next_page is not None:
+                window.append(pool.submit(self._page, collection, next_page))
+            yield from rows
+
+    def _page(self, collection: Collection, page: int) -> list[dict[str, Any]]:
+        url = self.root.route(collection.route, self._params(collection, page))
+        body, _ = self.get_json(url, optional=collection.optional)
+        return _rows_of(body, url) if body is not None else []
+
+    # -- parsing ----------------------------------------------------------------------------
+
+    def _author(self, row: dict[str, Any]) -> Author:
+        return Author(
+            id=row["id"],
+            login=row.get("username", ""),
+            name=row.get("name", ""),
+            slug=row.get("slug", ""),
+        )
+
+    def _authors_from_items(self) -> Iterator[Author]:
+        for author_id in sorted(self.authors_seen):
+            yield Author(id=author_id, name=f"user {author_id}")
+
+    def _term(self, row: dict[str, Any]) -> Term:
+        return Term(
+            id=row["id"],
+            taxonomy=row.get("taxonomy", ""),
+            name=row.get("name", ""),
+            slug=row.get("slug", ""),
+            parent_id=row.get("parent") or None,
+            description=row.get("description", ""),
+            count=row.get("count"),
+        )
+
+    def _media(self, row: dict[str, Any]) -> Media:
+        details = row.get("media_details") or {}
+        return Media(
+            id=row["id"],
+            url=row.get("source_url", ""),
+            item_id=row.get("post") or None,
+            mime_type=row.get("mime_type", ""),
+            title=_rendered(row.get("title")),
+            caption=_rendered(row.get("caption")),
+            alt=row.get("alt_text", ""),
+            description=_rendered(row.get("description")),
+            width=details.get("width"),
+            height=details.get("height"),
+            filesize=details.get("filesize"),
+            file=details.get("file", ""),
+            date_gmt=_utc(row.get("date_gmt")),
+            modified_gmt=_utc(row.get("modified_gmt")),
+            author_id=row.get("author") or None,
+            slug=row.get("slug", ""),
+            status=row.get("status", "inherit"),
+            source_url=self.root.route(f"wp/v2/media/{row['id']}"),
+        )
+
+    def _item_parser(self, post_type: str, collection_route: str, taxonomies: list[str]):
+        term_fields = [self.taxonomy_bases[t] for t in taxonomies if t in self.taxonomy_bases]
+        api_url = self.root.route
+
+        def parse(row: dict[str, Any]) -> Item:
+            content = row.get("content") or {}
+            author = row.get("author") or None
+            if author:
+                self.authors_seen.add(author)
+            term_ids = [t for f in term_fields for t in (row.get(f) or [])]
+            self.items_read += 1
+            return Item(
+                id=row["id"],
+                type=row.get("type", post_type),
+                status=row.get("status", "publish"),
+                title=_rendered(row.get("title")),
+                slug=row.get("slug", ""),
+                content_html=content.get("rendered", "") if isinstance(content, dict) else "",
+                excerpt_html=_rendered(row.get("excerpt")),
+                date=row.get("date"),
+                date_gmt=_utc(row.get("date_gmt")),
+                modified_gmt=_utc(row.get("modified_gmt")),
+                author_id=author,
+                parent_id=row.get("parent") or None,
+                menu_order=row.get("menu_order") or 0,
+                link=row.get("link", ""),
+                password_protected=bool(isinstance(content, dict) and content.get("protected")),
+                sticky=bool(row.get("sticky")),
+                featured_media_id=row.get("featured_media") or None,
+                comment_status=row.get("comment_status", ""),
+                term_ids=term_ids,
+                fields=_fields_of(row),
+                source="rest",
+                source_url=api_url(f"{collection_route}/{row['id']}"),
+            )
+
+        return parse
+
+    def _comment(self, row: dict[str, Any]) -> Comment:
+        return Comment(
+            id=row["id"],
+            item_id=row.get("post"),
+            parent_id=row.get("parent") or None,
+            author_name=row.get("author_name", ""),
+            author_url=row.get("author_url", ""),
+            date_gmt=_utc(row.get("date_gmt")),
+            content_html=_rendered(row.get("content")),
+            status=COMMENT_STATUS.get(row.get("status", ""), row.get("status", "")),
+            type=row.get("type") or "comment",
+        )
+
+
+def discover_api_root(http: HttpClient, url: str) -> ApiRoot:
+    """Find the REST API root from any URL of the site (see wordpress-sources.md §A)."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        raise SourceError(f"{url}: not a URL")
+    if "rest_route=" in parts.query or parts.path.rstrip("/").endswith("/wp-json"):
+        return ApiRoot(url if "rest_route=" in parts.query else url.rstrip("/") + "/")
+    response = http.get(url, allow_redirects=True)
+    link = response.links.get(API_REL) if response.links else None
+    if link and link.get("url"):
+        return ApiRoot(link["url"])
+    content_type = response.headers.get("Content-Type", "")
+    if "html" in content_type:
+        match = re.search(
+            r"""<link[^>]+rel=["']https://api\.w\.org/["'][^>]*>""", response.text[:200_000]
+        )
+        if match:
+            href = re.search(r"""href=["']([^"']+)["']""", match.group(0))
+            if href:
+                return ApiRoot(urljoin(response.url, href.group(1)))
+    site = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/", "", ""))
+    for candidate in (urljoin(site, "wp-json/"), site + "?rest_route=/"):
+        probe = http.get(candidate)
+        if probe.status_code == 200 and _is_json(probe):
+            return ApiRoot(candidate)
+        if probe.status_code in (401, 403) and _is_json(probe):
+            raise SourceError(_http_error(candidate, probe, False))
+    if response.status_code >= 400:
+        raise SourceError(f"{url}: the site answered HTTP {response.status_code}")
+    raise SourceError(
+        f"{url}: no WordPress REST API found (not WordPress, or the API is switched off); "
+        "try a WXR export file or --via crawl"
+    )
+
+
+def _http_error(url: str, response: requests.Response, authenticated: bool) -> str:
+    code = _error_code(response)
+    status = response.status_code
+    if code in ("incorrect_password", "invalid_username", "invalid_email") or (
+        authenticated and status == 401
+    ):
+        reason = f"HTTP {status} {code}" if code else f"HTTP {status}"
+        return f"{url}: authentication failed ({reason}): check --user and the application password"
+    if status in (401, 403):
+        return (
+            f"{url}: the REST API is switched off for us (HTTP {status}"
+            f"{' ' + code if code else ''}); use --via crawl or a WXR export file"
+        )
+    if status == 404:
+        return f"{url}: not found (HTTP 404{' ' + code if code else ''})"
+    return f"{url}: the server answered HTTP {status}{' ' + code if code else ''}"
+
+
+def _error_code(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return body.get("code", "") if isinstance(body, dict) else ""
+
+
+def _is_json(response: requests.Response) -> bool:
+    if "json" not in response.headers.get("Content-Type", ""):
+        return False
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True
+
+
+def _rows_of(body: Any, url: str) -> list[dict[str, Any]]:
+    if isinstance(body, dict) and isinstance(body.get("events"), list):
+        return body["events"]
+    if not isinstance(body, list):
+        raise SourceError(f"{url}: expected a list of records, got {type(body).__name__}")
+    return [row for row in body if isinstance(row, dict) and "id" in row]
+
+
+def _rendered(value: Any) -> str:
+    if isinstance(value, dict):
+        return value.get("rendered", "") or ""
+    return value or "" if isinstance(value, str) else ""
+
+
+def _utc(value: str | None) -> str | None:
+    if not value:
+        return None
+    return value if value.endswith("Z") or "+" in value[10:] else value + "Z"
+
+
+def _fields_of(row: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    meta = row.get("meta")
+    if isinstance(meta, dict):
+        fields.update(
+            {k: v for k, v in meta.items() if not k.startswith("_") and v not in ("", [])}
+        )
+    acf = row.get("acf")
+    if isinstance(acf, dict):
+        fields.update(acf)
+    return fields
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
