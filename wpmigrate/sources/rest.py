@@ -40,6 +40,13 @@ INDEX_FIELDS = "name,description,url,home,gmt_offset,timezone_string,namespaces"
 COMMENT_STATUS = {"approved": "approved", "hold": "pending", "spam": "spam", "trash": "trash"}
 
 
+class RestUnavailableError(SourceError):
+    """The site has no usable REST API for us (switched off, blocked, or not WordPress).
+
+    `wpmigrate export --via auto` falls back to crawling the HTML when it sees this.
+    """
+
+
 @dataclass
 class ApiRoot:
     """The API root: pretty (`/wp-json/`) or plain (`/?rest_route=/`) permalinks."""
@@ -125,11 +132,14 @@ class RESTSource:
         if response.status_code == 400 and _error_code(response) == "rest_post_invalid_page_number":
             return [], response
         if response.status_code >= 400:
-            raise SourceError(_http_error(url, response, self.authenticated))
+            message = _http_error(url, response, self.authenticated)
+            if response.status_code in (401, 403, 404) and "authentication" not in message:
+                raise RestUnavailableError(message)
+            raise SourceError(message)
         try:
             return response.json(), response
         except ValueError:
-            raise SourceError(
+            raise RestUnavailableError(
                 f"{url}: expected JSON from the WordPress REST API, got "
                 f"{response.headers.get('Content-Type', 'something else')}"
             ) from None
@@ -138,7 +148,7 @@ class RESTSource:
         root = self.discover()
         index, _ = self.get_json(root.route("", {"_fields": INDEX_FIELDS}))
         if not isinstance(index, dict) or "namespaces" not in index:
-            raise SourceError(f"{root.url}: this is not a WordPress REST API index")
+            raise RestUnavailableError(f"{root.url}: this is not a WordPress REST API index")
         self.namespaces = list(index.get("namespaces") or [])
         return Site(
             title=index.get("name", ""),
@@ -412,10 +422,10 @@ def discover_api_root(http: HttpClient, url: str) -> ApiRoot:
         if probe.status_code == 200 and _is_json(probe):
             return ApiRoot(candidate)
         if probe.status_code in (401, 403) and _is_json(probe):
-            raise SourceError(_http_error(candidate, probe, False))
+            raise RestUnavailableError(_http_error(candidate, probe, False))
     if response.status_code >= 400:
-        raise SourceError(f"{url}: the site answered HTTP {response.status_code}")
-    raise SourceError(
+        raise RestUnavailableError(f"{url}: the site answered HTTP {response.status_code}")
+    raise RestUnavailableError(
         f"{url}: no WordPress REST API found (not WordPress, or the API is switched off); "
         "try a WXR export file or --via crawl"
     )
