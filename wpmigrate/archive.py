@@ -114,6 +114,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
             "fetched_at": str,
             "content_hash": str,
             "deleted_at": str,
+            "deleted_reason": str,
         },
         "id",
     ),
@@ -167,6 +168,20 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
         {"run_id": int, "item_id": int, "change": str, "at": str},
         ("run_id", "item_id"),
     ),
+    "item_versions": (
+        {
+            "item_id": int,
+            "run_id": int,
+            "title": str,
+            "excerpt": str,
+            "content_html": str,
+            "modified_gmt": str,
+            "content_hash": str,
+            "fields": str,
+            "saved_at": str,
+        },
+        ("item_id", "content_hash"),
+    ),
     "sync_state": (
         {"collection": str, "state": str, "updated_at": str},
         "collection",
@@ -189,6 +204,8 @@ FOREIGN_KEYS = [
     ("events", "item_id", "items", "id"),
     ("changes", "run_id", "runs", "id"),
     ("changes", "item_id", "items", "id"),
+    ("item_versions", "item_id", "items", "id"),
+    ("item_versions", "run_id", "runs", "id"),
 ]
 
 INDEXES = [
@@ -242,6 +259,7 @@ class Archive:
         self.db = db
         self.path = path
         self._lock_file = lock_file
+        self.keep_history = False  # store the previous version of modified items
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -416,6 +434,7 @@ class Archive:
                 fetched_at=fetched_at,
                 content_hash=_hash_row(row),
                 deleted_at=None,
+                deleted_reason=None,
             )
             rows.append(row)
         self._count_upserts("media", rows, counts)
@@ -434,7 +453,8 @@ class Archive:
         """Upsert items with their terms, fields and comments; log what changed.
 
         `batch` holds (item, its cleaned text, the cleaned text of each comment). Items whose
-        content hash is unchanged are left alone, which keeps re-runs cheap.
+        content hash is unchanged are left alone, which keeps re-runs cheap. An item in the
+        trash (WXR carries the trash) is archived with `deleted_at` set.
         """
         if not batch:
             return
@@ -445,53 +465,84 @@ class Archive:
                 f"select id, content_hash, deleted_at from items where id in ({_marks(ids)})", ids
             )
         }
-        item_rows, term_rows, field_rows, comment_rows, changes, changed_ids = (
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-        )
+        rows = _ItemRows()
         for item, text, comment_texts in batch:
             digest = item.content_hash()
+            trashed = item.status == "trash"
             before = previous.get(item.id)
-            if before is None:
-                change = "added"
-            elif before[1] is not None:
-                change = "restored"
-            elif before[0] != digest:
-                change = "modified"
-            else:
+            change = _change(before, digest, trashed)
+            if change is None:
                 counts.add("items", "unchanged")
                 continue
             counts.add("items", change)
-            changes.append(
-                {"run_id": run_id, "item_id": item.id, "change": change, "at": fetched_at}
-            )
-            changed_ids.append(item.id)
-            item_rows.append(_item_row(item, text, fetched_at, digest))
-            term_rows.extend(
-                {"item_id": item.id, "term_id": t} for t in dict.fromkeys(item.term_ids)
-            )
-            field_rows.extend(
-                {"item_id": item.id, "name": name, "value": json.dumps(value, ensure_ascii=False)}
-                for name, value in item.fields.items()
-            )
-            comment_rows.extend(
-                _comment_row(c, t) for c, t in zip(item.comments, comment_texts, strict=True)
-            )
-        if not changed_ids:
+            row = _item_row(item, text, fetched_at, digest)
+            if trashed:
+                row.update(
+                    deleted_at=(before and before[1]) or fetched_at, deleted_reason="trashed"
+                )
+            rows.add(item, row, comment_texts, change, run_id, fetched_at)
+        if not rows.ids:
             return
-        marks = _marks(changed_ids)
-        self.db.execute(f"delete from item_terms where item_id in ({marks})", changed_ids)
-        self.db.execute(f"delete from fields where item_id in ({marks})", changed_ids)
-        self.db["items"].upsert_all(item_rows, pk="id")
-        self.db["item_terms"].insert_all(term_rows, pk=("item_id", "term_id"), ignore=True)
-        self.db["fields"].insert_all(field_rows, pk=("item_id", "name"), replace=True)
-        self.db["comments"].upsert_all(comment_rows, pk="id")
-        self.db["changes"].insert_all(changes, pk=("run_id", "item_id"), replace=True)
-        counts.add("comments", "seen", len(comment_rows))
+        marks = _marks(rows.ids)
+        if self.keep_history:
+            self._save_versions(rows.ids, run_id, fetched_at)
+        self.db.execute(f"delete from item_terms where item_id in ({marks})", rows.ids)
+        self.db.execute(f"delete from fields where item_id in ({marks})", rows.ids)
+        self.db["items"].upsert_all(rows.items, pk="id")
+        self.db["item_terms"].insert_all(rows.terms, pk=("item_id", "term_id"), ignore=True)
+        self.db["fields"].insert_all(rows.fields, pk=("item_id", "name"), replace=True)
+        self.db["comments"].upsert_all(rows.comments, pk="id")
+        self.db["changes"].insert_all(rows.changes, pk=("run_id", "item_id"), replace=True)
+        counts.add("comments", "seen", len(rows.comments))
+
+    def _save_versions(self, ids: list[int], run_id: int, saved_at: str) -> None:
+        """Copy the current rows of items about to change into item_versions."""
+        self.db.execute(
+            f"""insert or ignore into item_versions
+                (item_id, run_id, title, excerpt, content_html, modified_gmt, content_hash,
+                 fields, saved_at)
+            select id, ?, title, excerpt, content_html, modified_gmt, content_hash,
+                (select json_group_object(name, json(value)) from fields where item_id = items.id),
+                ?
+            from items where id in ({_marks(ids)})""",
+            [run_id, saved_at, *ids],
+        )
+
+    def tombstone(
+        self, kind: str, ids: list[int], reason: str, run_id: int, at: str, counts: WriteCounts
+    ) -> None:
+        """Mark rows the source no longer shows as deleted; their data stays."""
+        table = "items" if kind == "item" else "media"
+        if not ids:
+            return
+        live = [
+            r[0]
+            for r in self.db.execute(
+                f"select id from {table} where deleted_at is null and id in ({_marks(ids)})", ids
+            )
+        ]
+        if not live:
+            return
+        marks = _marks(live)
+        self.db.execute(
+            f"update {table} set deleted_at = ?, deleted_reason = ? where id in ({marks})",
+            [at, reason, *live],
+        )
+        if table == "items":
+            self.db["changes"].insert_all(
+                [{"run_id": run_id, "item_id": i, "change": "deleted", "at": at} for i in live],
+                pk=("run_id", "item_id"),
+                replace=True,
+            )
+        counts.add(table, "deleted", len(live))
+
+    def mark_abandoned_runs(self) -> None:
+        """Runs left 'running' by a killed process (we hold the lock, so none is alive)."""
+        with self.transaction():
+            self.db.execute(
+                "update runs set status = 'interrupted', error = 'the process was killed' "
+                "where status = 'running'"
+            )
 
     def save_comments(self, comments: list[tuple[Comment, str]], counts: WriteCounts) -> None:
         """Comments that a source lists on their own (REST), with their cleaned text."""
@@ -513,15 +564,81 @@ class Archive:
 
     # -- reading helpers ---------------------------------------------------------------------
 
-    def item_versions(self, types: Iterable[str] | None = None) -> dict[int, str | None]:
-        """id -> modified_gmt of every live item (of the given types), for change detection."""
-        sql = "select id, modified_gmt from items where deleted_at is null"
-        params: list[Any] = []
-        if types is not None:
-            types = list(types)
-            sql += f" and type in ({_marks(types)})"
-            params = types
-        return dict(self.db.execute(sql, params).fetchall())
+    def known_versions(self) -> dict[str, dict[int, tuple[str | None, tuple[int, ...]]]]:
+        """Per collection ('items:<type>', 'media'): id -> (modified_gmt, sorted term ids).
+
+        What an incremental run compares a source's sweep against; deleted rows are left
+        out, so an item that comes back is fetched and restored.
+        """
+        versions: dict[str, dict[int, tuple[str | None, tuple[int, ...]]]] = {}
+        rows = self.db.execute(
+            """select id, type, modified_gmt,
+                (select group_concat(term_id) from item_terms where item_id = items.id)
+            from items where deleted_at is null"""
+        )
+        for item_id, item_type, modified, terms in rows:
+            term_ids = tuple(sorted(int(t) for t in terms.split(","))) if terms else ()
+            versions.setdefault(f"items:{item_type}", {})[item_id] = (modified, term_ids)
+        media = self.db.execute("select id, modified_gmt from media where deleted_at is null")
+        versions["media"] = {media_id: (modified, ()) for media_id, modified in media}
+        return versions
+
+    def states(self, prefix: str) -> dict[str, dict[str, Any]]:
+        rows = self.db.execute(
+            "select collection, state from sync_state where collection like ?", [prefix + "%"]
+        )
+        return {collection: json.loads(state) for collection, state in rows}
+
+    def live_ids(self) -> tuple[set[int], set[int]]:
+        """Ids of items and media not marked deleted."""
+        items = {r[0] for r in self.db.execute("select id from items where deleted_at is null")}
+        media = {r[0] for r in self.db.execute("select id from media where deleted_at is null")}
+        return items, media
+
+
+@dataclass
+class _ItemRows:
+    """The rows one batch of changed items writes, table by table."""
+
+    ids: list[int] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    terms: list[dict[str, Any]] = field(default_factory=list)
+    fields: list[dict[str, Any]] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(
+        self,
+        item: Item,
+        row: dict[str, Any],
+        comment_texts: list[str],
+        change: str,
+        run_id: int,
+        at: str,
+    ) -> None:
+        self.ids.append(item.id)
+        self.items.append(row)
+        self.terms.extend({"item_id": item.id, "term_id": t} for t in dict.fromkeys(item.term_ids))
+        self.fields.extend(
+            {"item_id": item.id, "name": name, "value": json.dumps(value, ensure_ascii=False)}
+            for name, value in item.fields.items()
+        )
+        self.comments.extend(
+            _comment_row(c, t) for c, t in zip(item.comments, comment_texts, strict=True)
+        )
+        self.changes.append({"run_id": run_id, "item_id": item.id, "change": change, "at": at})
+
+
+def _change(before: tuple[str, str | None] | None, digest: str, trashed: bool) -> str | None:
+    """What writing this item changes: added, modified, deleted, restored, or None."""
+    if before is None:
+        return "added"
+    old_digest, deleted_at = before
+    if deleted_at is not None and not trashed:
+        return "restored"
+    if deleted_at is None and trashed:
+        return "deleted"
+    return None if old_digest == digest else "modified"
 
 
 def _item_row(item: Item, text: CleanText, fetched_at: str, digest: str) -> dict[str, Any]:

@@ -13,10 +13,11 @@ import click
 from tabulate import tabulate
 
 from . import __version__
+from . import sync as incremental
 from .archive import Archive
 from .errors import WPMigrateError
 from .mapping import load_mapping
-from .pipeline import RunResult, export
+from .pipeline import RunResult
 from .progress import Progress
 from .sources import VIA_CHOICES, open_source
 
@@ -94,6 +95,7 @@ def read_auth(user: str | None) -> tuple[str, str] | None:
 @click.argument("archive", type=click.Path(dir_okay=False))
 @source_options
 @mapping_options
+@click.option("--full", is_flag=True, help="Re-read everything, even what looks unchanged.")
 @quiet_option
 def export_command(
     source: str,
@@ -103,11 +105,13 @@ def export_command(
     concurrency: int,
     mappings: tuple[str, ...],
     include_internals: bool,
+    full: bool,
     quiet: bool,
 ) -> None:
     """Export SOURCE (a WXR file, .xml or .xml.gz, or a site URL) into the SQLite ARCHIVE.
 
-    The archive is created if missing; exporting again updates it in place.
+    The archive is created if missing. Exporting again updates it in place and, for a
+    site URL, reads only what changed (an interrupted export re-run finishes the job).
 
     \b
       wpmigrate export site.wordpress.2024-05-01.xml library.db
@@ -118,9 +122,115 @@ def export_command(
     mapping = load_mapping(list(mappings), include_internals=include_internals)
     reader = open_source(source, mapping, via=via, auth=read_auth(user), concurrency=concurrency)
     progress = Progress("items", enabled=False if quiet else None)
-    result = export(reader, archive, mapping, command="export", progress=progress)
+    result = incremental.run(
+        reader,
+        archive,
+        mapping,
+        command="export",
+        detect_deletions=False,
+        full=full,
+        progress=progress,
+    )
     if not quiet:
         _print_summary(result)
+
+
+@cli.command(name="sync")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.argument("source", required=False)
+@source_options
+@mapping_options
+@click.option("--keep-history", is_flag=True, help="Keep the previous version of modified items.")
+@click.option("--force", is_flag=True, help="Sync even if SOURCE is another site.")
+@click.option("--full", is_flag=True, help="Re-read everything, even what looks unchanged.")
+@quiet_option
+def sync_command(
+    archive: str,
+    source: str | None,
+    via: str,
+    user: str | None,
+    concurrency: int,
+    mappings: tuple[str, ...],
+    include_internals: bool,
+    keep_history: bool,
+    force: bool,
+    full: bool,
+    quiet: bool,
+) -> None:
+    """Bring ARCHIVE up to date with its source: only what changed is fetched.
+
+    SOURCE defaults to the one the first export recorded; give a newer WXR file or another
+    URL of the same site to use that instead. Items that disappeared keep their rows, with
+    `deleted_at` set; the `changes` table logs what each run added, modified, deleted and
+    restored.
+
+    \b
+      wpmigrate sync library.db
+      wpmigrate sync library.db site.wordpress.2024-06-01.xml
+      wpmigrate sync library.db --keep-history
+    """
+    spec = source or incremental.recorded_source(archive)
+    mapping = load_mapping(list(mappings), include_internals=include_internals)
+    reader = open_source(spec, mapping, via=via, auth=read_auth(user), concurrency=concurrency)
+    progress = Progress("items", enabled=False if quiet else None)
+    result = incremental.run(
+        reader,
+        archive,
+        mapping,
+        command="sync",
+        detect_deletions=True,
+        full=full,
+        keep_history=keep_history,
+        force=force,
+        progress=progress,
+    )
+    if not quiet:
+        _print_summary(result)
+
+
+@cli.command(name="log")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.option("--limit", default=10, show_default=True, help="How many recent runs.")
+@click.option("--changes", "show_changes", is_flag=True, help="List the changed items too.")
+@click.option("--json", "as_json", is_flag=True, help="Output as JSON.")
+def log_command(archive: str, limit: int, show_changes: bool, as_json: bool) -> None:
+    """Show recent runs and what they changed.
+
+    \b
+      wpmigrate log library.db
+      wpmigrate log library.db --limit 1 --changes
+    """
+    db = Archive.open_readonly(archive)
+    runs = db.execute(
+        """select r.id, r.started_at, r.command, r.status, r.source,
+            sum(c.change = 'added') as added, sum(c.change = 'modified') as modified,
+            sum(c.change = 'deleted') as deleted, sum(c.change = 'restored') as restored,
+            r.error
+        from runs r left join changes c on c.run_id = r.id
+        group by r.id order by r.id desc limit ?""",
+        [limit],
+    )
+    columns = [d[0] for d in runs.description]
+    rows = [
+        tuple(0 if v is None and c in _CHANGE_KINDS else v for c, v in zip(columns, r, strict=True))
+        for r in runs.fetchall()
+    ]
+    _print_rows(columns, rows, as_json=as_json, as_csv=False)
+    if show_changes and rows:
+        changes = db.execute(
+            """select c.run_id, c.change, c.item_id, i.type, i.title from changes c
+            left join items i on i.id = c.item_id
+            where c.run_id in (select id from runs order by id desc limit ?)
+            order by c.run_id desc, c.change, c.item_id""",
+            [limit],
+        )
+        click.echo()
+        _print_rows(
+            [d[0] for d in changes.description], changes.fetchall(), as_json=as_json, as_csv=False
+        )
+
+
+_CHANGE_KINDS = {"added", "modified", "deleted", "restored"}
 
 
 @cli.command()
@@ -215,7 +325,8 @@ def _cell(value: Any) -> Any:
 
 def _print_summary(result: RunResult) -> None:
     items = result.counts.counts.get("items", {})
-    parts = [f"{items.get(k, 0):,} {k}" for k in ("added", "modified", "unchanged", "restored")]
+    outcomes = ("added", "modified", "deleted", "restored", "unchanged")
+    parts = [f"{items.get(k, 0):,} {k}" for k in outcomes]
     skipped = sum(result.counts.counts.get("skipped", {}).values())
     media = result.counts.get("media", "seen")
     terms = result.counts.get("terms", "seen")

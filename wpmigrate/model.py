@@ -145,4 +145,21 @@ class Item:
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
-Record = Site | Author | Term | Item | Media | Comment | Event
+@dataclass
+class Tombstone:
+    """The source no longer shows this item or media: mark it deleted, keep its row."""
+
+    kind: str  # item | media
+    id: int
+    reason: str  # trashed | no longer public | deleted | gone
+
+
+@dataclass
+class Checkpoint:
+    """Sync state for one collection, committed with the records that precede it."""
+
+    collection: str
+    state: dict[str, Any]
+
+
+Record = Site | Author | Term | Item | Media | Comment | Event | Tombstone | Checkpoint

@@ -11,12 +11,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from .archive import Archive, CleanText, WriteCounts, utc_now
 from .cleaning import Cleaner
-from .errors import WPMigrateError
+from .errors import ArchiveError, WPMigrateError
 from .mapping import Mapping
-from .model import Author, Comment, Event, Item, Media, Record, Site, Term
+from .model import (
+    Author,
+    Checkpoint,
+    Comment,
+    Event,
+    Item,
+    Media,
+    Record,
+    Site,
+    Term,
+    Tombstone,
+)
 from .progress import Progress
 
 BATCH_SIZE = 500
@@ -49,6 +61,8 @@ class _Batch:
     events: list[Event] = field(default_factory=list)
     items: list[tuple[Item, CleanText, list[str]]] = field(default_factory=list)
     comments: list[tuple[Comment, str]] = field(default_factory=list)
+    tombstones: list[Tombstone] = field(default_factory=list)
+    checkpoints: list[Checkpoint] = field(default_factory=list)
 
     def size(self) -> int:
         return (
@@ -57,14 +71,23 @@ class _Batch:
             + len(self.terms)
             + len(self.authors)
             + len(self.comments)
+            + len(self.tombstones)
         )
 
 
 class Exporter:
     """Runs one source into one archive with one mapping."""
 
-    def __init__(self, archive: Archive, mapping: Mapping, progress: Progress | None = None):
+    def __init__(
+        self,
+        archive: Archive,
+        mapping: Mapping,
+        progress: Progress | None = None,
+        *,
+        expected_site_url: str | None = None,
+    ):
         self.archive = archive
+        self.expected_site_url = expected_site_url
         self.mapping = mapping
         self.cleaner = Cleaner(mapping.cleaning)
         self.progress = progress or Progress("items", enabled=False)
@@ -73,6 +96,7 @@ class Exporter:
 
     def run(self, source: Source, command: str) -> RunResult:
         self.source_kind = source.kind
+        self.archive.mark_abandoned_runs()
         run_id = self.archive.start_run(source.describe(), command)
         result = RunResult(run_id=run_id, status="running", counts=WriteCounts())
         try:
@@ -93,6 +117,9 @@ class Exporter:
         self.progress.close()
         for kind, n in sorted(source.skipped.items()):
             result.counts.add("skipped", kind, n)
+        http = getattr(source, "http", None)
+        if http is not None:
+            result.counts.add("http", "requests", http.requests)
         result.status = status
         self.archive.finish_run(result.run_id, status, result.counts, error)
 
@@ -139,6 +166,11 @@ class Exporter:
             record.name = clean.clean_title(record.name)
             batch.authors.append(record)
         elif isinstance(record, Site):
+            if self.expected_site_url and not same_site(self.expected_site_url, record.url):
+                raise ArchiveError(
+                    f"source mismatch: the archive holds {self.expected_site_url}, the source is "
+                    f"{record.url}; use --force to write it anyway"
+                )
             record.title = clean.clean_title(record.title)
             record.description = clean.clean_title(record.description)
             batch.site = record
@@ -146,6 +178,10 @@ class Exporter:
             batch.comments.append((record, clean.to_text(record.content_html)))
         elif isinstance(record, Event):
             batch.events.append(record)
+        elif isinstance(record, Tombstone):
+            batch.tombstones.append(record)
+        elif isinstance(record, Checkpoint):
+            batch.checkpoints.append(record)
 
     def clean_item(self, item: Item) -> CleanText:
         clean = self.cleaner
@@ -174,7 +210,23 @@ class Exporter:
             archive.save_media(batch.media, self.source_kind, fetched_at, counts)
             archive.save_items(batch.items, result.run_id, fetched_at, counts)
             archive.save_comments(batch.comments, counts)
+            for gone in batch.tombstones:
+                archive.tombstone(
+                    gone.kind, [gone.id], gone.reason, result.run_id, fetched_at, counts
+                )
+            for checkpoint in batch.checkpoints:
+                archive.set_state(checkpoint.collection, checkpoint.state)
             archive.save_events(batch.events)
+
+
+def same_site(archive_url: str, source_url: str) -> bool:
+    """Same host and path, ignoring scheme, `www.` and trailing slashes."""
+
+    def key(url: str) -> tuple[str, str]:
+        parts = urlsplit(url)
+        return parts.netloc.lower().removeprefix("www."), parts.path.rstrip("/")
+
+    return key(archive_url) == key(source_url)
 
 
 def export(

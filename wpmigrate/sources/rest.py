@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +19,7 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 import requests
 
 from ..errors import SourceError
-from ..model import Author, Comment, Item, Media, Record, Site, Term
+from ..model import Author, Checkpoint, Comment, Item, Media, Record, Site, Term, Tombstone
 from .http import HttpClient
 
 PER_PAGE = 100
@@ -67,17 +67,44 @@ class ApiRoot:
 
 
 @dataclass
+class Listing:
+    """One paged GET of a REST list endpoint: route and params, then what page 1 said."""
+
+    route: str
+    params: dict[str, Any]
+    optional: bool = False  # a 401/403 means "not visible to us", not a failed export
+    visible: bool = True
+    total: int = 0
+    pages: int = 0
+    first_rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class Collection:
-    """One REST list endpoint and how to turn its rows into records."""
+    """One REST collection and how to turn its rows into records."""
 
     name: str  # e.g. "items:publication", "terms:category", "media", "users", "comments"
     route: str
     params: dict[str, Any]
     parse: Callable[[dict[str, Any]], Record | None]
-    optional: bool = False  # a 401/403 means "not visible to us", not a failed export
-    total: int = 0
-    pages: int = 0
-    first_rows: list[dict[str, Any]] = field(default_factory=list)
+    optional: bool = False
+    tracked: bool = False  # items and media: probed, swept and synced incrementally
+    sweep_fields: str = "id,modified_gmt"
+
+    def listing(self, **extra: Any) -> Listing:
+        return Listing(self.route, {**self.params, **extra}, self.optional)
+
+
+@dataclass
+class KnownState:
+    """What the archive already holds, so a run fetches only what changed.
+
+    `versions[collection][id]` is (modified_gmt, sorted term ids); `probes[collection]` is
+    the probe a previous run recorded for that collection.
+    """
+
+    versions: dict[str, dict[int, tuple[str | None, tuple[int, ...]]]]
+    probes: dict[str, dict[str, Any]]
 
 
 class RESTSource:
@@ -94,6 +121,8 @@ class RESTSource:
         concurrency: int = 4,
         auth: tuple[str, str] | None = None,
         client: HttpClient | None = None,
+        known: KnownState | None = None,
+        detect_deletions: bool = False,
     ):
         self.start_url = url
         self.skip_types = set(skip_types)
@@ -110,6 +139,8 @@ class RESTSource:
         self.namespaces: list[str] = []
         self.authors_seen: set[int] = set()
         self.users_visible = True
+        self.known = known
+        self.detect_deletions = detect_deletions
 
     def describe(self) -> str:
         return self.root.url if self.root else self.start_url
@@ -200,6 +231,7 @@ class RESTSource:
                 {"_fields": MEDIA_FIELDS, **context},
                 self._media,
                 optional=True,
+                tracked=True,
             )
         )
         for name, info in sorted(types.items()):
@@ -225,6 +257,8 @@ class RESTSource:
                     params,
                     self._item_parser(name, route, info.get("taxonomies", [])),
                     optional=True,
+                    tracked=True,
+                    sweep_fields=",".join(["id,modified_gmt", *term_fields]),
                 )
             )
         found.append(
@@ -244,56 +278,144 @@ class RESTSource:
         yield self.site()
         collections = self.collections()
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            firsts = [pool.submit(self._first_page, c) for c in collections]
+            # Probes first: a change made while we read is then caught by the next sync.
+            probes = {c.name: pool.submit(self._probe, c) for c in collections if c.tracked}
+            plans = {c.name: self._plan(c, probes.get(c.name)) for c in collections}
+            firsts = [pool.submit(self._first_page, plan) for plan in plans.values() if plan]
             for future in firsts:
                 future.result()
-            self.total_items = sum(c.total for c in collections if c.name.startswith("items:"))
+            self.total_items = sum(
+                plan.total for name, plan in plans.items() if plan and name.startswith("items:")
+            )
             for collection in collections:
-                for row in self._rows(collection, pool):
-                    record = collection.parse(row)
-                    if record is not None:
-                        yield record
+                plan = plans[collection.name]
+                if plan is not None and self._incremental(collection):
+                    yield from self._changes(collection, plan, pool)
+                elif plan is not None:
+                    yield from self._parsed(collection, self._rows(plan, pool))
+                if collection.name in probes:
+                    probe = probes[collection.name].result()
+                    if probe is not None:
+                        yield Checkpoint(f"rest:{collection.name}", probe)
         if not self.users_visible:
             yield from self._authors_from_items()
 
-    def _params(self, collection: Collection, page: int) -> dict[str, Any]:
+    def _incremental(self, collection: Collection) -> bool:
+        return collection.tracked and self.known is not None
+
+    def _plan(self, collection: Collection, probe: Future | None) -> Listing | None:
+        """The listing to page through for `collection`, or None when nothing changed."""
+        if not self._incremental(collection):
+            return collection.listing()
+        assert self.known is not None and probe is not None
+        state = probe.result()
+        if state is not None and state == self.known.probes.get(f"rest:{collection.name}"):
+            self.skipped[f"unchanged:{collection.name}"] = state["total"]
+            return None
+        return collection.listing(_fields=collection.sweep_fields)
+
+    def _probe(self, collection: Collection) -> dict[str, Any] | None:
+        """Count and newest modification of a collection, in one tiny request."""
+        params = {
+            **collection.params,
+            "per_page": 1,
+            "orderby": "modified",
+            "order": "desc",
+            "_fields": "id,modified_gmt",
+        }
+        body, response = self.get_json(
+            self.root.route(collection.route, params), optional=collection.optional
+        )
+        if body is None:
+            return None
+        newest = [body[0].get("modified_gmt"), body[0]["id"]] if body else None
+        return {"total": _int(response.headers.get("X-WP-Total"), len(body)), "newest": newest}
+
+    def _changes(
+        self, collection: Collection, sweep: Listing, pool: ThreadPoolExecutor
+    ) -> Iterator[Record]:
+        """Sweep ids and modification times; fetch only new or changed rows; report the gone."""
+        known = dict(self.known.versions.get(collection.name, {})) if self.known else {}
+        term_fields = collection.sweep_fields.split(",")[2:]
+        changed: list[int] = []
+        for row in self._rows(sweep, pool):
+            terms = tuple(sorted(t for f in term_fields for t in (row.get(f) or [])))
+            before = known.pop(row["id"], None)
+            if before is None or before != (_utc(row.get("modified_gmt")), terms):
+                changed.append(row["id"])
+        if not sweep.visible:
+            return
+        batches = [changed[i : i + PER_PAGE] for i in range(0, len(changed), PER_PAGE)]
+        fetched = pool.map(
+            lambda ids: self._page(collection.listing(include=",".join(map(str, ids))), 1),
+            batches,
+        )
+        for rows in fetched:
+            yield from self._parsed(collection, rows)
+        if self.detect_deletions and known:
+            kind = "media" if collection.name == "media" else "item"
+            reasons = pool.map(lambda i: self._why_gone(collection, i), sorted(known))
+            for item_id, reason in zip(sorted(known), reasons, strict=True):
+                yield Tombstone(kind, item_id, reason)
+
+    def _why_gone(self, collection: Collection, item_id: int) -> str:
+        """Ask for the item itself: 404 is deleted, 401/403 is no longer public."""
+        params = {"_fields": "id,status", **({"context": "edit"} if self.authenticated else {})}
+        response = self.http.get(self.root.route(f"{collection.route}/{item_id}", params))
+        if response.status_code in (404, 410):
+            return "deleted"
+        if response.status_code in (401, 403):
+            return "no longer public"
+        if response.ok and _is_json(response):
+            status = response.json().get("status")
+            return "trashed" if status == "trash" else "no longer public"
+        return "gone"
+
+    def _parsed(self, collection: Collection, rows: Iterable[dict[str, Any]]) -> Iterator[Record]:
+        for row in rows:
+            record = collection.parse(row)
+            if record is not None:
+                yield record
+
+    def _page_params(self, listing: Listing, page: int) -> dict[str, Any]:
         params = {"per_page": PER_PAGE, "page": page, "orderby": "id", "order": "asc"}
-        params.update(collection.params)
+        params.update(listing.params)
         return params
 
-    def _first_page(self, collection: Collection) -> None:
-        url = self.root.route(collection.route, self._params(collection, 1))
-        body, response = self.get_json(url, optional=collection.optional)
+    def _first_page(self, listing: Listing) -> None:
+        url = self.root.route(listing.route, self._page_params(listing, 1))
+        body, response = self.get_json(url, optional=listing.optional)
         if body is None:
-            self.warnings.append(f"{collection.route}: not visible (HTTP {response.status_code})")
-            self.skipped[f"hidden:{collection.name}"] = 1
-            if collection.name == "users":
+            self.warnings.append(f"{listing.route}: not visible (HTTP {response.status_code})")
+            self.skipped[f"hidden:{listing.route}"] = 1
+            listing.visible = False
+            if listing.route.endswith("/users"):
                 self.users_visible = False
             return
-        collection.first_rows = _rows_of(body, url)
-        collection.total = _int(response.headers.get("X-WP-Total"), len(collection.first_rows))
-        collection.pages = _int(response.headers.get("X-WP-TotalPages"), 1)
+        listing.first_rows = _rows_of(body, url)
+        listing.total = _int(response.headers.get("X-WP-Total"), len(listing.first_rows))
+        listing.pages = _int(response.headers.get("X-WP-TotalPages"), 1)
 
-    def _rows(self, collection: Collection, pool: ThreadPoolExecutor) -> Iterator[dict[str, Any]]:
-        yield from collection.first_rows
-        collection.first_rows = []
+    def _rows(self, listing: Listing, pool: ThreadPoolExecutor) -> Iterator[dict[str, Any]]:
+        yield from listing.first_rows
+        listing.first_rows = []
         # A bounded window keeps `concurrency` requests in flight and memory flat.
         window: deque[Future[list[dict[str, Any]]]] = deque()
-        pages = iter(range(2, collection.pages + 1))
+        pages = iter(range(2, listing.pages + 1))
         for page in pages:
-            window.append(pool.submit(self._page, collection, page))
+            window.append(pool.submit(self._page, listing, page))
             if len(window) >= self.concurrency * 2:
                 break
         while window:
             rows = window.popleft().result()
             next_page = next(pages, None)
             if next_page is not None:
-                window.append(pool.submit(self._page, collection, next_page))
+                window.append(pool.submit(self._page, listing, next_page))
             yield from rows
 
-    def _page(self, collection: Collection, page: int) -> list[dict[str, Any]]:
-        url = self.root.route(collection.route, self._params(collection, page))
-        body, _ = self.get_json(url, optional=collection.optional)
+    def _page(self, listing: Listing, page: int) -> list[dict[str, Any]]:
+        url = self.root.route(listing.route, self._page_params(listing, page))
+        body, _ = self.get_json(url, optional=listing.optional)
         return _rows_of(body, url) if body is not None else []
 
     # -- parsing ----------------------------------------------------------------------------

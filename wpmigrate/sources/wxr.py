@@ -22,7 +22,7 @@ from lxml import etree
 
 from ..acf import AcfDefinitions, extract_fields
 from ..errors import SourceError
-from ..model import Author, Comment, Item, Media, Record, Site, Term
+from ..model import Author, Comment, Item, Media, Record, Site, Term, Tombstone
 from ..phpdata import maybe_unserialize
 
 # Bytes XML 1.0 forbids, which buggy exporters copy verbatim into CDATA.
@@ -42,6 +42,10 @@ class WXRSource:
     def __init__(self, path: str | Path, *, skip_types: set[str] | frozenset[str] = frozenset()):
         self.path = Path(path)
         self.skip_types = set(skip_types)
+        # Set by a sync: ids the archive holds, so that what the file lacks is marked gone.
+        self.known_items: set[int] | None = None
+        self.known_media: set[int] | None = None
+        self.seen: set[int] = set()
         self.skipped: dict[str, int] = {}
         self.bytes_read = 0
         self.total_bytes = 0
@@ -60,6 +64,10 @@ class WXRSource:
         self.total_bytes = self.path.stat().st_size
         with self._open() as stream:
             yield from _WXRReader(stream, self).read()
+        # Only a file read to its end says what is gone.
+        for kind, known in (("item", self.known_items), ("media", self.known_media)):
+            for gone in sorted((known or set()) - self.seen):
+                yield Tombstone(kind, gone, "gone")
 
     def _open(self) -> IO[bytes]:
         raw = self.path.open("rb")
@@ -292,6 +300,7 @@ class _WXRReader:
         if status == "auto-draft" or post_type in self.source.skip_types:
             self._skip(post_type if status != "auto-draft" else "auto-draft")
             return
+        self.source.seen.add(post_id)
         if post_type == "attachment":
             media = self._media(post_id, fields, meta)
             yield from self._drain_late_authors()
