@@ -614,7 +614,7 @@ def _fields_of(row: dict[str, Any]) -> dict[str, Any]:
     meta = row.get("meta")
     if isinstance(meta, dict):
         fields.update(
-            {k: v for k, v in meta.items() if not k.startswith("_") and v not in ("", [])}
+            {k: v for k, v in meta.items() if not k.startswith("_") and v not in ("", [], None)}
         )
     acf = row.get("acf")
     if isinstance(acf, dict):
