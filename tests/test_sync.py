@@ -144,16 +144,29 @@ def test_keep_history_stores_the_previous_version(edited_site, tmp_path):
     assert old and new and new[0][0] == old[0][0] + " (updated)"
 
 
+def kill_when(process: subprocess.Popen, archive: Path, items: int) -> None:
+    """SIGKILL `process` once the archive it writes holds at least `items` items."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with sqlite3.connect(f"file:{archive}?mode=ro", uri=True, timeout=1) as conn:
+                count = conn.execute("select count(*) from items").fetchone()[0]
+        except sqlite3.Error:
+            count = 0
+        if count >= items:
+            os.kill(process.pid, signal.SIGKILL)
+            break
+        time.sleep(0.01)
+    process.wait()
+
+
 def test_a_killed_export_rerun_ends_like_a_clean_export(wordpress, tmp_path):
     wordpress.seed_bulk(1500)
     try:
         clean = tmp_path / "clean.db"
-        started = time.monotonic()
         wpmigrate("export", wordpress.url, str(clean), "--quiet", "--concurrency", "2")
-        duration = time.monotonic() - started
-        interrupted = 0
-        for fraction in (0.35, 0.6, 0.85):
-            killed = tmp_path / f"killed-{fraction}.db"
+        for kill_at in (1, 500, 1000):
+            killed = tmp_path / f"killed-{kill_at}.db"
             process = subprocess.Popen(
                 [
                     sys.executable,
@@ -169,17 +182,18 @@ def test_a_killed_export_rerun_ends_like_a_clean_export(wordpress, tmp_path):
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            time.sleep(duration * fraction)
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-            if killed.exists():  # what a killed run left is a valid archive
-                assert rows(killed, "pragma integrity_check") == [("ok",)]
+            kill_when(process, killed, kill_at)
+            assert process.returncode == -signal.SIGKILL, f"export ended before {kill_at} items"
+            assert rows(killed, "pragma integrity_check") == [("ok",)]
+            partial = rows(killed, "select count(*) from items")[0][0]
+            assert kill_at <= partial < 1500 + 22
+
             wpmigrate("export", wordpress.url, str(killed), "--quiet")
-            assert content_dump(killed) == content_dump(clean), f"killed at {fraction:.0%}"
+            assert content_dump(killed) == content_dump(clean), f"killed at {kill_at} items"
             statuses = [r[0] for r in rows(killed, "select status from runs order by id")]
-            assert statuses[-1] == "ok"
-            interrupted += statuses[:-1] == ["interrupted"]
-        assert interrupted >= 2, "the kills should land while the export runs"
+            assert statuses == ["interrupted", "ok"]
+            resumed = json.loads(rows(killed, "select counts from runs where id = 2")[0][0])
+            assert resumed["items"]["added"] == 1500 + 22 - partial
     finally:
         wordpress.reset()
 
