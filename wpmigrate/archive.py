@@ -220,9 +220,6 @@ INDEXES = [
 
 FTS = {"items": ["title", "excerpt", "content_text"]}
 
-# Datasette shows these instead of bare ids in foreign-key columns.
-LABEL_COLUMNS = {"authors": "name", "terms": "name", "items": "title", "media": "title"}
-
 
 def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -390,21 +387,12 @@ class Archive:
         rows = list(self.db["site"].rows_where("id = 1"))
         return rows[0] if rows else None
 
-    def get_state(self, collection: str) -> dict[str, Any] | None:
-        row = self.db.execute(
-            "select state from sync_state where collection = ?", [collection]
-        ).fetchone()
-        return json.loads(row[0]) if row else None
-
     def set_state(self, collection: str, state: dict[str, Any]) -> None:
         """Record a checkpoint; call inside the transaction that wrote what it covers."""
         self.db["sync_state"].upsert(
             {"collection": collection, "state": json.dumps(state), "updated_at": utc_now()},
             pk="collection",
         )
-
-    def clear_state(self, prefix: str) -> None:
-        self.db.execute("delete from sync_state where collection like ?", [prefix + "%"])
 
     # -- writers (call inside a transaction) ------------------------------------------------
 
