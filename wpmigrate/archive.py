@@ -406,12 +406,12 @@ class Archive:
         rows = [asdict(a) for a in authors]
         for row in rows:
             row["name"] = row["name"] or row["login"] or row["slug"]
-        self.db["authors"].upsert_all(rows, pk="id")
+        self._write("authors", rows)
 
     def save_terms(self, terms: Iterable[Term], counts: WriteCounts) -> None:
         rows = [asdict(t) for t in terms]
         self._count_upserts("terms", rows, counts)
-        self.db["terms"].upsert_all(rows, pk="id")
+        self._write("terms", rows)
 
     def save_media(self, media: Iterable[Media], source: str, fetched_at: str, counts: WriteCounts):
         rows = []
@@ -426,10 +426,10 @@ class Archive:
             )
             rows.append(row)
         self._count_upserts("media", rows, counts)
-        self.db["media"].upsert_all(rows, pk="id")
+        self._write("media", rows)
 
     def save_events(self, events: Iterable[Event]) -> None:
-        self.db["events"].upsert_all([asdict(e) for e in events], pk="item_id")
+        self._write("events", [asdict(e) for e in events])
 
     def save_items(
         self,
@@ -476,11 +476,11 @@ class Archive:
             self._save_versions(rows.ids, run_id, fetched_at)
         self.db.execute(f"delete from item_terms where item_id in ({marks})", rows.ids)
         self.db.execute(f"delete from fields where item_id in ({marks})", rows.ids)
-        self.db["items"].upsert_all(rows.items, pk="id")
-        self.db["item_terms"].insert_all(rows.terms, pk=("item_id", "term_id"), ignore=True)
-        self.db["fields"].insert_all(rows.fields, pk=("item_id", "name"), replace=True)
-        self.db["comments"].upsert_all(rows.comments, pk="id")
-        self.db["changes"].insert_all(rows.changes, pk=("run_id", "item_id"), replace=True)
+        self._write("items", rows.items)
+        self._write("item_terms", rows.terms, on_conflict="ignore")
+        self._write("fields", rows.fields, on_conflict="replace")
+        self._write("comments", rows.comments)
+        self._write("changes", rows.changes, on_conflict="replace")
         counts.add("comments", "seen", len(rows.comments))
 
     def _save_versions(self, ids: list[int], run_id: int, saved_at: str) -> None:
@@ -517,10 +517,10 @@ class Archive:
             [at, reason, *live],
         )
         if table == "items":
-            self.db["changes"].insert_all(
+            self._write(
+                "changes",
                 [{"run_id": run_id, "item_id": i, "change": "deleted", "at": at} for i in live],
-                pk=("run_id", "item_id"),
-                replace=True,
+                on_conflict="replace",
             )
         counts.add(table, "deleted", len(live))
 
@@ -536,7 +536,32 @@ class Archive:
         """Comments that a source lists on their own (REST), with their cleaned text."""
         rows = [_comment_row(comment, text) for comment, text in comments]
         self._count_upserts("comments", rows, counts)
-        self.db["comments"].upsert_all(rows, pk="id")
+        self._write("comments", rows)
+
+    def _write(
+        self, table: str, rows: list[dict[str, Any]], *, on_conflict: str = "update"
+    ) -> None:
+        """Insert rows in one executemany; on a key conflict update, ignore or replace.
+
+        Plain SQL rather than sqlite-utils' upsert_all on this hot path: one statement per
+        batch instead of two per row. Update triggers (FTS) fire as for any UPDATE.
+        """
+        if not rows:
+            return
+        columns = list(rows[0])
+        pk = TABLES[table][1]
+        keys = (pk,) if isinstance(pk, str) else pk
+        names = ", ".join(f"[{c}]" for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        if on_conflict == "update":
+            updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in keys)
+            sql = (
+                f"insert into [{table}] ({names}) values ({marks}) "
+                f"on conflict ({', '.join(keys)}) do update set {updates}"
+            )
+        else:
+            sql = f"insert or {on_conflict} into [{table}] ({names}) values ({marks})"
+        self.db.conn.executemany(sql, [tuple(row[c] for c in columns) for row in rows])
 
     def _count_upserts(self, table: str, rows: list[dict[str, Any]], counts: WriteCounts) -> None:
         if not rows:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -101,6 +101,10 @@ class Event:
     recurrence: str = ""
 
 
+# Provenance and raw meta are not part of what an item says.
+_UNHASHED = frozenset({"source", "source_url", "meta"})
+
+
 @dataclass
 class Item:
     """One piece of content: a post, page or any custom post type entry."""
@@ -137,10 +141,9 @@ class Item:
         values (not the cleaned ones: a change of cleaning rules is not a change on the site)
         and leaves out provenance such as fetch time.
         """
-        payload = asdict(self)
-        for key in ("source", "source_url", "meta"):
-            payload.pop(key)
+        payload = {k: v for k, v in vars(self).items() if k not in _UNHASHED}
         payload["term_ids"] = sorted(self.term_ids)
+        payload["comments"] = [vars(c) for c in self.comments]
         encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
