@@ -65,20 +65,38 @@ def source_options(command: Any) -> Any:
         type=click.Choice(VIA_CHOICES),
         default="auto",
         show_default=True,
-        help="How to read a URL: the REST API (rest), or pick automatically (auto).",
+        help="How to read a URL: the REST API (rest), its public HTML (crawl), or the REST API "
+        "with a crawl when it is switched off (auto).",
     )(command)
     command = click.option(
         "--user",
         help=f"WordPress user for private content; the application password is read from "
         f"${PASSWORD_ENV} or prompted for (never given on the command line).",
     )(command)
+    command = click.option(
+        "--delay",
+        type=click.FloatRange(0, 60),
+        default=0.0,
+        expose_value=False,
+        callback=lambda ctx, _param, value: ctx.meta.__setitem__("delay", value),
+        help="Crawling: seconds between requests (robots.txt Crawl-delay wins when longer).",
+    )(command)
     return click.option(
         "--concurrency",
         type=click.IntRange(1, 16),
-        default=4,
-        show_default=True,
-        help="Requests in flight at once.",
+        default=None,
+        help="Requests in flight at once (default 4 for the REST API, 2 when crawling).",
     )(command)
+
+
+def crawl_settings() -> dict[str, Any]:
+    """--delay, and where to say that the REST API is off (nowhere with --quiet)."""
+    ctx = click.get_current_context()
+    quiet = bool(ctx.params.get("quiet"))
+    return {
+        "delay": ctx.meta.get("delay", 0.0),
+        "notify": None if quiet else (lambda message: click.echo(message, err=True)),
+    }
 
 
 def read_auth(user: str | None) -> tuple[str, str] | None:
@@ -120,7 +138,9 @@ def export_command(
       wpmigrate export export.xml.gz library.db --mapping mappings/research-library.toml
     """
     mapping = load_mapping(list(mappings), include_internals=include_internals)
-    reader = open_source(source, mapping, via=via, auth=read_auth(user), concurrency=concurrency)
+    reader = open_source(
+        source, mapping, via=via, auth=read_auth(user), concurrency=concurrency, **crawl_settings()
+    )
     progress = Progress("items", enabled=False if quiet else None)
     result = incremental.run(
         reader,
@@ -171,7 +191,9 @@ def sync_command(
     """
     spec = source or incremental.recorded_source(archive)
     mapping = load_mapping(list(mappings), include_internals=include_internals)
-    reader = open_source(spec, mapping, via=via, auth=read_auth(user), concurrency=concurrency)
+    reader = open_source(
+        spec, mapping, via=via, auth=read_auth(user), concurrency=concurrency, **crawl_settings()
+    )
     progress = Progress("items", enabled=False if quiet else None)
     result = incremental.run(
         reader,

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import SourceError
 from ..mapping import Mapping
-from .rest import RESTSource
+from .crawl import DEFAULT_CONCURRENCY as CRAWL_CONCURRENCY
+from .crawl import CrawlSource
+from .rest import RESTSource, RestUnavailableError
 from .wxr import WXRSource
 
-VIA_CHOICES = ("auto", "rest", "wxr")
+VIA_CHOICES = ("auto", "rest", "crawl", "wxr")
+REST_CONCURRENCY = 4
 
 
 def is_url(spec: str) -> bool:
@@ -22,9 +27,15 @@ def open_source(
     *,
     via: str = "auto",
     auth: tuple[str, str] | None = None,
-    concurrency: int = 4,
-) -> WXRSource | RESTSource:
-    """The source that reads `spec`: a WXR file path or a site URL."""
+    concurrency: int | None = None,
+    delay: float = 0.0,
+    notify: Callable[[str], None] | None = None,
+) -> WXRSource | RESTSource | CrawlSource:
+    """The source that reads `spec`: a WXR file path or a site URL.
+
+    For a URL, `via="auto"` asks the REST API first (one request) and, when it is switched
+    off or absent, crawls the HTML instead, telling `notify` why.
+    """
     if not is_url(spec):
         if via not in ("auto", "wxr"):
             raise SourceError(f"{spec}: --via {via} needs a site URL, not a file")
@@ -34,10 +45,42 @@ def open_source(
         return WXRSource(path, skip_types=mapping.skip_types)
     if via == "wxr":
         raise SourceError(f"{spec}: --via wxr needs a WXR export file, not a URL")
-    return RESTSource(
+    if via == "crawl":
+        return _crawl_source(spec, mapping, concurrency, delay, notify)
+    rest = RESTSource(
         spec,
         skip_types=mapping.skip_types,
         skip_taxonomies=mapping.skip_taxonomies,
-        concurrency=concurrency,
+        concurrency=concurrency or REST_CONCURRENCY,
         auth=auth,
+    )
+    if via == "rest":
+        return rest
+    try:
+        rest.site()
+    except RestUnavailableError as exc:
+        if notify is not None:
+            reason = re.search(r"\((HTTP [^)]*)\)", str(exc))
+            notify(
+                f"wpmigrate: the REST API of {spec} is not available "
+                f"({reason.group(1) if reason else exc}); crawling its HTML instead"
+            )
+        return _crawl_source(spec, mapping, concurrency, delay, notify)
+    return rest
+
+
+def _crawl_source(
+    spec: str,
+    mapping: Mapping,
+    concurrency: int | None,
+    delay: float,
+    notify: Callable[[str], None] | None,
+) -> CrawlSource:
+    return CrawlSource(
+        spec,
+        skip_types=mapping.skip_types,
+        skip_taxonomies=mapping.skip_taxonomies,
+        concurrency=concurrency or CRAWL_CONCURRENCY,
+        delay=delay,
+        notify=notify,
     )

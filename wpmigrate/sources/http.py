@@ -1,13 +1,19 @@
 """One polite HTTP client for every network source: a requests.Session with a clear
-User-Agent, timeouts, retries with backoff (honouring Retry-After) and a request counter.
+User-Agent, timeouts, retries with backoff (honouring Retry-After), an optional minimum delay
+between requests and a request counter; plus robots.txt rules (protego) and conditional
+request headers for crawling.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 import requests
+from protego import Protego
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -17,6 +23,7 @@ from ..errors import SourceError
 USER_AGENT = f"wpmigrate/{__version__} (+https://pypi.org/project/wpmigrate/)"
 TIMEOUT = (10, 60)  # connect, read (seconds)
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 lets crawlers stop reading robots.txt at 500 KiB
 
 
 class HttpClient:
@@ -28,7 +35,11 @@ class HttpClient:
         retries: int = 4,
         backoff: float = 0.5,
         user_agent: str = USER_AGENT,
+        delay: float = 0.0,
     ):
+        self.user_agent = user_agent
+        self.delay = max(0.0, delay)  # seconds between request starts, across all threads
+        self._next_start = 0.0
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"})
         if auth is not None:
@@ -60,6 +71,7 @@ class HttpClient:
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", TIMEOUT)
+        self._wait_turn()
         with self._lock:
             self.requests += 1
         try:
@@ -73,8 +85,73 @@ class HttpClient:
         except requests.exceptions.RequestException as exc:
             raise SourceError(f"{url}: request failed ({_reason(exc)})") from None
 
+    def _wait_turn(self) -> None:
+        """With a delay set, space request starts `delay` seconds apart, whatever the threads."""
+        if not self.delay:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next_start)
+            self._next_start = start + self.delay
+        if start > now:
+            time.sleep(start - now)
+
     def close(self) -> None:
         self.session.close()
+
+
+@dataclass
+class Robots:
+    """A site's robots.txt as it applies to our User-Agent (RFC 9309, parsed by protego)."""
+
+    url: str
+    user_agent: str = USER_AGENT
+    rules: Protego | None = None  # None: no robots.txt, everything is allowed
+    status: int = 0
+    sitemaps: list[str] = field(default_factory=list)
+
+    @classmethod
+    def fetch(cls, client: HttpClient, site_url: str) -> Robots:
+        """Read /robots.txt. A 4xx means no rules; a 5xx means "stay away" (RFC 9309 §2.3.1.4)."""
+        url = urljoin(site_url, "/robots.txt")
+        response = client.get(url, stream=True)
+        try:
+            body = response.raw.read(ROBOTS_MAX_BYTES, decode_content=True) or b""
+        finally:
+            response.close()
+        robots = cls(url, client.user_agent, status=response.status_code)
+        if response.status_code >= 500:
+            raise SourceError(
+                f"{url}: the server answered HTTP {response.status_code}; robots.txt must be "
+                "readable before crawling (try again later)"
+            )
+        if response.status_code >= 400 or not body.strip():
+            return robots
+        robots.rules = Protego.parse(body.decode("utf-8", errors="replace"))
+        robots.sitemaps = list(robots.rules.sitemaps)
+        return robots
+
+    def allowed(self, url: str) -> bool:
+        return self.rules is None or self.rules.can_fetch(url, self.user_agent)
+
+    @property
+    def crawl_delay(self) -> float:
+        if self.rules is None:
+            return 0.0
+        delay = self.rules.crawl_delay(self.user_agent)
+        rate = self.rules.request_rate(self.user_agent)
+        from_rate = rate.seconds / rate.requests if rate and rate.requests else 0.0
+        return max(float(delay or 0.0), from_rate)
+
+
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """Headers that turn a GET into a conditional one: an unchanged page answers 304."""
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
 
 
 def _host(url: str) -> str:
