@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import sqlite3
@@ -16,6 +17,7 @@ from . import __version__
 from . import sync as incremental
 from .archive import Archive
 from .errors import WPMigrateError
+from .inspect import inspect_source, render_text, write_mapping
 from .mapping import load_mapping
 from .pipeline import RunResult
 from .progress import Progress
@@ -255,6 +257,49 @@ def log_command(archive: str, limit: int, show_changes: bool, as_json: bool) -> 
 _CHANGE_KINDS = {"added", "modified", "deleted", "restored"}
 
 
+@cli.command(name="inspect")
+@click.argument("source")
+@source_options
+@click.option(
+    "--write-mapping",
+    "mapping_file",
+    type=click.Path(dir_okay=False),
+    help="Draft a mapping (TOML) for the custom types into this file.",
+)
+@click.option("--force", is_flag=True, help="Replace the --write-mapping file if it exists.")
+@click.option("--json", "as_json", is_flag=True, help="Output the report as JSON.")
+def inspect_command(
+    source: str,
+    via: str,
+    user: str | None,
+    concurrency: int | None,
+    mapping_file: str | None,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Show what SOURCE (a WXR file or a site URL) holds, without writing an archive.
+
+    Post types with counts, taxonomies with term counts, and for each type its fields with a
+    guessed kind (date Ymd, attachment id, URL, number, list, HTML, bool) and sample values.
+
+    \b
+      wpmigrate inspect samples/research-library.xml
+      wpmigrate inspect https://example.org --write-mapping mappings/example.toml
+    """
+    mapping = load_mapping([])
+    reader = open_source(
+        source, mapping, via=via, auth=read_auth(user), concurrency=concurrency, **crawl_settings()
+    )
+    report = inspect_source(reader, skip_taxonomies=mapping.skip_taxonomies)
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(report), nl=False)
+    if mapping_file:
+        write_mapping(report, mapping_file, force=force, source=source)
+        click.echo(f"wrote a draft mapping to {mapping_file}", err=True)
+
+
 @cli.command()
 @click.argument("archive", type=click.Path(dir_okay=False))
 @click.argument("sql")
@@ -357,6 +402,10 @@ def _print_summary(result: RunResult) -> None:
         f"{skipped:,} skipped",
         err=True,
     )
+    examples = result.counts.counts.get("unconverted_items", {})
+    for column, n in result.counts.counts.get("unconverted", {}).items():
+        ids = ", ".join(map(str, examples.get(column, [])))
+        click.echo(f"warning: {column}: {n:,} values did not convert (items {ids})", err=True)
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ from .model import (
     Tombstone,
 )
 from .progress import Progress
+from .tables import build_tables
 
 BATCH_SIZE = 500
 
@@ -132,6 +133,7 @@ class Exporter:
                 self._write(batch, result, fetched_at)
                 batch = _Batch()
         self._write(batch, result, fetched_at)
+        build_tables(self.archive, self.mapping, result.counts)
 
     def _add(self, record: Record, batch: _Batch, result: RunResult, source: Source) -> None:
         clean = self.cleaner
