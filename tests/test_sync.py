@@ -304,3 +304,13 @@ def test_library_api_runs_an_incremental_sync(tmp_path):
     )
     assert first.counts.get("items", "added") == 22
     assert again.counts.get("items", "unchanged") == 22
+
+
+def test_sync_applies_the_mapping_the_export_used(tmp_path):
+    archive = tmp_path / "library.db"
+    mapping = Path(__file__).resolve().parent.parent / "mappings" / "research-library.toml"
+    wpmigrate("export", str(SAMPLE), str(archive), "--mapping", str(mapping), "--quiet")
+    with sqlite3.connect(archive) as conn:
+        conn.execute("delete from reports")
+    wpmigrate("sync", str(archive), "--quiet")
+    assert rows(archive, "select count(*) from reports") == [(13,)]

@@ -181,18 +181,19 @@ def sync_command(
 ) -> None:
     """Bring ARCHIVE up to date with its source: only what changed is fetched.
 
-    SOURCE defaults to the one the first export recorded; give a newer WXR file or another
-    URL of the same site to use that instead. Items that disappeared keep their rows, with
-    `deleted_at` set; the `changes` table logs what each run added, modified, deleted and
-    restored.
+    SOURCE defaults to the one the last run recorded, and --mapping to the files it used;
+    give a newer WXR file or another URL of the same site to use that instead. Items that
+    disappeared keep their rows, with `deleted_at` set; the `changes` table logs what each
+    run added, modified, deleted and restored.
 
     \b
       wpmigrate sync library.db
       wpmigrate sync library.db site.wordpress.2024-06-01.xml
       wpmigrate sync library.db --keep-history
     """
-    spec = source or incremental.recorded_source(archive)
-    mapping = load_mapping(list(mappings), include_internals=include_internals)
+    recorded_spec, recorded_mappings = incremental.recorded_source(archive)
+    spec = source or recorded_spec
+    mapping = load_mapping(list(mappings) or recorded_mappings, include_internals=include_internals)
     reader = open_source(
         spec, mapping, via=via, auth=read_auth(user), concurrency=concurrency, **crawl_settings()
     )

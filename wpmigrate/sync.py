@@ -9,6 +9,7 @@ checkpoints it covers, so a killed run re-run finishes the job.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from .archive import Archive
@@ -59,16 +60,26 @@ def run(
             prepare_incremental(source, archive, detect_deletions=detect_deletions)
         expected = None if force or site is None else site["url"]
         exporter = Exporter(archive, mapping, progress, expected_site_url=expected)
-        return exporter.run(source, command)
+        result = exporter.run(source, command)
+        with archive.transaction():  # so that a later sync applies the same mapping
+            user_files = [str(Path(f).resolve()) for f in mapping.files[1:]]
+            archive.set_state("mapping", {"files": user_files})
+        return result
 
 
-def recorded_source(archive_path: str | Path) -> str:
-    """The source location the archive's first export recorded."""
+def recorded_source(archive_path: str | Path) -> tuple[str, list[str]]:
+    """The source location and mapping files the archive's last run recorded."""
     db = Archive.open_readonly(archive_path)
     try:
         rows = list(db["site"].rows_where("id = 1")) if db["site"].exists() else []
+        mapping = (
+            db.execute("select state from sync_state where collection = 'mapping'").fetchone()
+            if db["sync_state"].exists()
+            else None
+        )
     finally:
         db.conn.close()
     if not rows or not rows[0].get("source_location"):
         raise ArchiveError(f"{archive_path} has no source recorded: run `wpmigrate export` first")
-    return rows[0]["source_location"]
+    files = json.loads(mapping[0])["files"] if mapping else []
+    return rows[0]["source_location"], files
