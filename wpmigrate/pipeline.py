@@ -93,6 +93,7 @@ class Exporter:
         self.cleaner = Cleaner(mapping.cleaning)
         self.progress = progress or Progress("items", enabled=False)
         self.skipped_terms: set[int] = set()
+        self.skipped_items: set[int] = set()  # left out by status: their events go too
         self.source_kind = ""
 
     def run(self, source: Source, command: str) -> RunResult:
@@ -142,6 +143,7 @@ class Exporter:
                 source.skipped[f"status:{record.status}"] = (
                     source.skipped.get(f"status:{record.status}", 0) + 1
                 )
+                self.skipped_items.add(record.id)
                 return
             if self.skipped_terms:
                 record.term_ids = [t for t in record.term_ids if t not in self.skipped_terms]
@@ -179,7 +181,10 @@ class Exporter:
         elif isinstance(record, Comment):
             batch.comments.append((record, clean.to_text(record.content_html)))
         elif isinstance(record, Event):
+            if record.item_id in self.skipped_items:
+                return
             batch.events.append(record)
+            result.counts.add("events", record.source_plugin or "seen")
         elif isinstance(record, Tombstone):
             batch.tombstones.append(record)
         elif isinstance(record, Checkpoint):

@@ -20,6 +20,7 @@ import requests
 
 from ..errors import SourceError
 from ..model import Author, Checkpoint, Comment, Item, Media, Record, Site, Term, Tombstone
+from .events import read_plugin_events
 from .http import HttpClient
 
 PER_PAGE = 100
@@ -297,6 +298,7 @@ class RESTSource:
                     probe = probes[collection.name].result()
                     if probe is not None:
                         yield Checkpoint(f"rest:{collection.name}", probe)
+        yield from read_plugin_events(self, collections)
         if not self.users_visible:
             yield from self._authors_from_items()
 

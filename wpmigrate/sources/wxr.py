@@ -22,6 +22,7 @@ from lxml import etree
 
 from ..acf import AcfDefinitions, extract_fields
 from ..errors import SourceError
+from ..events import TecPostmetaEvents
 from ..model import Author, Comment, Item, Media, Record, Site, Term, Tombstone
 from ..phpdata import maybe_unserialize
 
@@ -148,6 +149,7 @@ class _WXRReader:
         self.late_authors: list[Author] = []
         self.acf = AcfDefinitions()
         self.version = ""
+        self.events = TecPostmetaEvents()  # The Events Calendar: a venue may come later
 
     def read(self) -> Iterator[Record]:
         parser = etree.iterparse(
@@ -179,6 +181,7 @@ class _WXRReader:
                 f"{self.source.path}: not a WordPress export (no RSS <channel> found)"
             )
         yield from self._flush_header()
+        yield from self.events.finish()
 
     # -- channel ----------------------------------------------------------------------------
 
@@ -297,6 +300,7 @@ class _WXRReader:
                 fields.get("excerpt:encoded", ""),
                 fields.get("content:encoded", ""),
             )
+        self.events.see(post_type, post_id, fields.get("title", ""), meta)
         if status == "auto-draft" or post_type in self.source.skip_types:
             self._skip(post_type if status != "auto-draft" else "auto-draft")
             return
@@ -348,6 +352,7 @@ class _WXRReader:
         )
         yield from self._drain_late_authors()
         yield item
+        yield from self.events.events_for(item)
 
     def _drain_late_authors(self) -> Iterator[Author]:
         yield from self.late_authors
