@@ -293,3 +293,12 @@ def test_term_slugs_compare_as_post_class_prints_them():
         x.original_file_url(f"{BASE}/u/2023/03/water-point-300x200.png?x=1")
         == f"{BASE}/u/2023/03/water-point.png"
     )
+
+
+def test_a_block_theme_page_without_a_content_element_is_an_empty_post():
+    raw = (FIXTURES / "twentytwentythree" / "single-post.html").read_text()
+    start = raw.index('<div class="has-global-padding is-layout-constrained entry-content')
+    end = raw.index('<div class="wp-block-template-part">', start)
+    post = x.extract_post(x.parse_html(raw[:start] + raw[end:]), f"{BASE}/2023/06/x/")
+
+    assert post.id == 27 and post.content_html == ""

@@ -296,6 +296,8 @@ def content_region(doc: HtmlElement) -> HtmlElement | None:
         found = doc.xpath(xpath + _OUTSIDE_CHROME)
         if found:
             return found[0]
+    if doc.xpath(f"//*[{_any_class('wp-site-blocks', 'wp-block-post-title', 'entry-title')}]"):
+        return None  # WordPress's own markup, without a content element: the post is empty
     for xpath in ("//article", "//main", "//*[@role='main']", "//*[@id='content']"):
         found = doc.xpath(xpath)
         if found:
