@@ -53,7 +53,9 @@ def extract_fields(meta: dict[str, str], definitions: AcfDefinitions) -> dict[st
     nested = builder.nested_names()
     for name in acf_names:
         if name not in nested:
-            fields[name] = builder.value(name)
+            value = builder.value(name)
+            if value is not None and value != []:  # no value: no field, as over REST
+                fields[name] = value
     for key, raw in meta.items():
         if key.startswith("_") or key in builder.acf_names or key in fields:
             continue
@@ -122,6 +124,8 @@ def _typed(value: Any, field_type: str | None) -> Any:
     value = _plain(value)
     if field_type == "true_false":
         return str(value).strip() in {"1", "true"}
+    if value == "":
+        return None  # ACF's "no value", as its REST API gives it (null)
     if field_type == "number":
         return _number(value)
     if field_type in ID_TYPES:

@@ -6,6 +6,7 @@ request headers for crawling.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from ..errors import SourceError
 USER_AGENT = f"wpmigrate/{__version__} (+https://pypi.org/project/wpmigrate/)"
 TIMEOUT = (10, 60)  # connect, read (seconds)
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+DEFAULT_BACKOFF = 0.5  # urllib3 backoff_factor: waits 0, 1, 2, 4 s between retries
+BACKOFF_ENV = "WPMIGRATE_HTTP_BACKOFF"
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 lets crawlers stop reading robots.txt at 500 KiB
 
 
@@ -33,10 +36,12 @@ class HttpClient:
         concurrency: int = 4,
         auth: tuple[str, str] | None = None,
         retries: int = 4,
-        backoff: float = 0.5,
+        backoff: float | None = None,
         user_agent: str = USER_AGENT,
         delay: float = 0.0,
     ):
+        if backoff is None:  # seconds; $WPMIGRATE_HTTP_BACKOFF overrides (tests use 0)
+            backoff = _env_float(BACKOFF_ENV, DEFAULT_BACKOFF)
         self.user_agent = user_agent
         self.delay = max(0.0, delay)  # seconds between request starts, across all threads
         self._next_start = 0.0
@@ -152,6 +157,13 @@ def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     return headers
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return max(0.0, float(os.environ[name]))
+    except (KeyError, ValueError):
+        return default
 
 
 def _host(url: str) -> str:

@@ -13,8 +13,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 
@@ -29,13 +30,15 @@ ITEM_FIELDS = (
     "id,date,date_gmt,modified_gmt,slug,status,type,link,title,content,excerpt,author,"
     "featured_media,comment_status,sticky,parent,menu_order,meta,acf"
 )
+# `media_details` whole: WordPress 6.1's media controller checks for the top-level name, so
+# nested selections (`media_details.width`) come back empty.
 MEDIA_FIELDS = (
     "id,date_gmt,modified_gmt,slug,status,link,title,author,caption,alt_text,mime_type,post,"
-    "source_url,description,media_details.width,media_details.height,media_details.filesize,"
-    "media_details.file"
+    "source_url,description,media_details"
 )
 TERM_FIELDS = "id,name,slug,taxonomy,parent,description,count"
 USER_FIELDS = "id,name,slug"
+USER_EDIT_FIELDS = USER_FIELDS + ",username"  # the login, for authenticated runs only
 COMMENT_FIELDS = "id,post,parent,author_name,author_url,date_gmt,content,status,type"
 INDEX_FIELDS = "name,description,url,home,gmt_offset,timezone_string,namespaces"
 COMMENT_STATUS = {"approved": "approved", "hold": "pending", "spam": "spam", "trash": "trash"}
@@ -142,6 +145,7 @@ class RESTSource:
         self.users_visible = True
         self.known = known
         self.detect_deletions = detect_deletions
+        self._site: Site | None = None
 
     def describe(self) -> str:
         return self.root.url if self.root else self.start_url
@@ -177,6 +181,12 @@ class RESTSource:
             ) from None
 
     def site(self) -> Site:
+        """The site as the API index describes it; asked once (`--via auto` asks first)."""
+        if self._site is None:
+            self._site = self._read_site()
+        return self._site
+
+    def _read_site(self) -> Site:
         root = self.discover()
         index, _ = self.get_json(root.route("", {"_fields": INDEX_FIELDS}))
         if not isinstance(index, dict) or "namespaces" not in index:
@@ -205,7 +215,7 @@ class RESTSource:
             Collection(
                 "users",
                 "wp/v2/users",
-                {"_fields": USER_FIELDS, **context},
+                {"_fields": USER_EDIT_FIELDS if context else USER_FIELDS, **context},
                 self._author,
                 optional=True,
             ),
@@ -447,19 +457,26 @@ class RESTSource:
 
     def _media(self, row: dict[str, Any]) -> Media:
         details = row.get("media_details") or {}
+        url = row.get("source_url", "")
+        description = _rendered(row.get("description"))
+        caption = _rendered(row.get("caption"))
+        if isinstance(row.get("caption"), dict) and "raw" in row["caption"]:
+            caption = row["caption"]["raw"] or ""  # context=edit: what the author wrote
+        elif _generated_caption(caption, description):
+            caption = ""
         return Media(
             id=row["id"],
-            url=row.get("source_url", ""),
+            url=url,
             item_id=row.get("post") or None,
             mime_type=row.get("mime_type", ""),
-            title=_rendered(row.get("title")),
-            caption=_rendered(row.get("caption")),
+            title=_raw_or_rendered(row.get("title")),
+            caption=caption,
             alt=row.get("alt_text", ""),
-            description=_rendered(row.get("description")),
+            description=_PREPENDED_ATTACHMENT.sub("", description, count=1),
             width=details.get("width"),
             height=details.get("height"),
             filesize=details.get("filesize"),
-            file=details.get("file", ""),
+            file=details.get("file") or _upload_path(url),
             date_gmt=_utc(row.get("date_gmt")),
             modified_gmt=_utc(row.get("modified_gmt")),
             author_id=row.get("author") or None,
@@ -483,7 +500,7 @@ class RESTSource:
                 id=row["id"],
                 type=row.get("type", post_type),
                 status=row.get("status", "publish"),
-                title=_rendered(row.get("title")),
+                title=_raw_or_rendered(row.get("title")),
                 slug=row.get("slug", ""),
                 content_html=content.get("rendered", "") if isinstance(content, dict) else "",
                 excerpt_html=_rendered(row.get("excerpt")),
@@ -605,6 +622,46 @@ def _rendered(value: Any) -> str:
     return value or "" if isinstance(value, str) else ""
 
 
+# `prepend_attachment` puts a link to the file (or an <img>) before an attachment's content.
+_PREPENDED_ATTACHMENT = re.compile(r"""^\s*<p class=["']attachment["']>.*?</p>\s*""", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+EXCERPT_WORDS = 55  # wp_trim_excerpt's default excerpt_length
+
+
+def _words(html: str) -> list[str]:
+    return unescape(_TAG.sub(" ", html)).split()
+
+
+def _generated_caption(caption: str, description: str) -> bool:
+    """Whether `caption.rendered` is WordPress's stand-in for an empty caption.
+
+    Without a caption, `get_the_excerpt` builds one from the rendered description (which starts
+    with the link `prepend_attachment` adds): its first 55 words, or all of them. A WXR export
+    has an empty caption there.
+    """
+    said, source = _words(caption), _words(description)
+    if not said:
+        return False
+    if said == source:
+        return True
+    return len(source) > EXCERPT_WORDS and said[:EXCERPT_WORDS] == source[:EXCERPT_WORDS]
+
+
+def _upload_path(url: str) -> str:
+    """`2024/03/report.pdf` from a file URL under uploads/ (PDFs have no media_details.file)."""
+    path = unquote(urlsplit(url).path)
+    _, found, rest = path.partition("/uploads/")
+    return rest if found else ""
+
+
+def _raw_or_rendered(value: Any) -> str:
+    """`raw` where context=edit gave it (a title as written, without the "Private: " prefix
+    `title.rendered` carries for private items), else `rendered`."""
+    if isinstance(value, dict) and isinstance(value.get("raw"), str):
+        return value["raw"]
+    return _rendered(value)
+
+
 def _utc(value: str | None) -> str | None:
     if not value:
         return None
@@ -620,8 +677,22 @@ def _fields_of(row: dict[str, Any]) -> dict[str, Any]:
         )
     acf = row.get("acf")
     if isinstance(acf, dict):
-        fields.update(acf)
+        # A field without a value is left out, as a WXR export leaves it out (ACF's REST API
+        # lists every field of the group, null or [] when unset); inside rows, empty is null.
+        values = {name: _acf_value(value) for name, value in acf.items()}
+        fields.update({k: v for k, v in values.items() if v is not None and v != []})
     return fields
+
+
+def _acf_value(value: Any) -> Any:
+    """ACF values with empty strings as null, the way acf.py reads them from postmeta."""
+    if value == "":
+        return None
+    if isinstance(value, list):
+        return [_acf_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _acf_value(v) for k, v in value.items()}
+    return value
 
 
 def _int(value: Any, default: int) -> int:
