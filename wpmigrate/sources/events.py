@@ -5,8 +5,9 @@
   and events more than 24 months ahead unless `end_date` is, so both are set wide open.
 * All-in-One Event Calendar: its public iCal export, one GET after the main read. A site
   without the plugin answers that URL with its front page (HTML) or an error: nothing is
-  read and nothing fails. The export lists events from yesterday on, or from three years
-  back when it is given post ids, so the ids are sent when REST shows `ai1ec_event` posts.
+  read, nothing fails, and later syncs do not ask again (`--full` does). The export lists
+  events from yesterday on, or from three years back when it is given post ids, so the ids
+  are sent when REST shows `ai1ec_event` posts.
 
 Parsing is in `wpmigrate.events`; this module only fetches and orders the records (terms,
 then items, then their events).
@@ -21,7 +22,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from .. import events as ev
 from ..errors import SourceError
-from ..model import Record
+from ..model import Checkpoint, Record
 
 if TYPE_CHECKING:
     from .rest import Collection, RESTSource
@@ -36,6 +37,7 @@ AI1EC_EXPORT = {
 }
 AI1EC_MAX_BYTES = 64 * 1024 * 1024
 AI1EC_IDS_PER_REQUEST = 400  # keeps the export URL well under common 8 KB limits
+AI1EC_STATE = "rest:events:ai1ec"  # sync_state: did the export answer last time?
 
 
 def read_plugin_events(source: RESTSource, collections: list[Collection]) -> Iterator[Record]:
@@ -106,6 +108,8 @@ def _new_terms(row: dict[str, Any], sent: set[int]) -> Iterator[Record]:
 
 
 def _ai1ec(source: RESTSource, exposed: Collection | None) -> Iterator[Record]:
+    if exposed is None and not _worth_asking(source):
+        return
     # Ids only from a complete REST listing: with ids the export covers three years back
     # and ahead but nothing else, so a partial list would lose the new events.
     links = _exposed_links(source, exposed) if exposed is not None else {}
@@ -115,10 +119,12 @@ def _ai1ec(source: RESTSource, exposed: Collection | None) -> Iterator[Record]:
         ids[i : i + AI1EC_IDS_PER_REQUEST] for i in range(0, len(ids), AI1EC_IDS_PER_REQUEST)
     ]
     sent: set[int] = set()
+    answered = False
     for batch in batches or [[]]:
         body, feed_url = _fetch_feed(source, home, batch)
         if body is None:
-            return
+            break
+        answered = True
         try:
             feed = ev.parse_ai1ec_feed(
                 body,
@@ -129,7 +135,7 @@ def _ai1ec(source: RESTSource, exposed: Collection | None) -> Iterator[Record]:
             )
         except ValueError as exc:
             source.warnings.append(f"{feed_url}: unreadable iCal export ({exc})")
-            return
+            break
         for found in feed.events:
             if found.event is None or found.event.item_id in sent:
                 continue
@@ -140,6 +146,23 @@ def _ai1ec(source: RESTSource, exposed: Collection | None) -> Iterator[Record]:
         if feed.unmatched:
             key = "events:unmatched"
             source.skipped[key] = source.skipped.get(key, 0) + feed.unmatched
+    yield Checkpoint(AI1EC_STATE, {"feed": answered})
+
+
+def _worth_asking(source: RESTSource) -> bool:
+    """Whether to ask for the iCal export: always on a first or `--full` run.
+
+    A sync asks again only if the export answered last time or the archive holds
+    `ai1ec_event` posts (from a WXR, say), so syncing a site without the plugin costs no
+    request; `--full` looks again.
+    """
+    known = source.known
+    if known is None:
+        return True
+    last = known.probes.get(AI1EC_STATE)
+    return (
+        last is None or bool(last.get("feed")) or bool(known.versions.get(f"items:{ev.AI1EC_TYPE}"))
+    )
 
 
 def _home(api_root: str) -> str:
@@ -164,12 +187,15 @@ def _fetch_feed(source: RESTSource, home: str, ids: list[int]) -> tuple[bytes | 
     try:
         if response.status_code != 200:
             return None, url
-        body = response.raw.read(AI1EC_MAX_BYTES + 1, decode_content=True) or b""
+        # A site without the plugin sends its front page: look at the start, read no more.
+        head = response.raw.read(512, decode_content=True) or b""
+        if not ev.looks_like_ical(head, response.headers.get("Content-Type", "")):
+            return None, url
+        body = head + (response.raw.read(AI1EC_MAX_BYTES, decode_content=True) or b"")
     finally:
         response.close()
-    if len(body) > AI1EC_MAX_BYTES or not ev.looks_like_ical(
-        body, response.headers.get("Content-Type", "")
-    ):
+    if len(body) > AI1EC_MAX_BYTES:
+        source.warnings.append(f"{url}: iCal export larger than {AI1EC_MAX_BYTES} bytes, skipped")
         return None, url
     return body, url
 
