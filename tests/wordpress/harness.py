@@ -915,6 +915,20 @@ echo 'installed';
         value = "0" if enabled else "1"
         self.call_json(f"update_option( 'wpmigrate_test_rest_disabled', '{value}' ); return true;")
 
+    def set_event_plugins(self, active: bool, *, ai1ec_in_rest: bool = False) -> None:
+        """Switch the stand-ins for The Events Calendar and All-in-One Event Calendar on or off.
+
+        Off (the seeded state): the event posts stay in the database, but their post types,
+        the `tribe/events/v1` REST route and the ai1ec iCal export are absent, so the site
+        looks as it did before events were seeded. `ai1ec_in_rest` also puts `ai1ec_event`
+        into wp/v2 (the real plugin keeps it out).
+        """
+        on, rest = ("1" if active else "0"), ("1" if ai1ec_in_rest and active else "0")
+        self.call_json(
+            f"update_option( 'wpmigrate_test_event_plugins', '{on}' );"
+            f"update_option( 'wpmigrate_test_ai1ec_in_rest', '{rest}' ); return true;"
+        )
+
     def set_theme(self, stylesheet: str) -> None:
         """Switch theme: 'twentytwentythree' (block) or 'twentytwentyone' (classic)."""
         got = self.call_json(

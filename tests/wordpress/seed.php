@@ -1301,6 +1301,9 @@ function wpmigrate_seed_site() {
 		)
 	);
 
+	// Event calendars last, so that every id above stays what it was.
+	$events = wpmigrate_seed_events( $track );
+
 	wp_defer_term_counting( false );
 	flush_rewrite_rules( false );
 
@@ -1432,9 +1435,234 @@ function wpmigrate_seed_site() {
 				'page'        => array(),
 			),
 		),
+		'events'     => $events,
 		'sticky'     => array_map( 'intval', get_option( 'sticky_posts', array() ) ),
 		'passwords'  => array( 'members-briefing-notes' => 'library' ),
 		'secrets'    => wpmigrate_seed_secrets(),
+	);
+}
+
+/* ------------------------------------------------------------------------- */
+/* event calendars (mu-plugin/wpmigrate-test-events.php)                      */
+/* ------------------------------------------------------------------------- */
+
+/** TEC postmeta for one event: site-local times, their UTC twins, zone, duration (seconds). */
+function wpmigrate_seed_tec_meta( $post_id, $start, $end, $zone_name, array $extra ) {
+	$zone_id = preg_match( '/^UTC([+-]\d+)$/', $zone_name, $m ) ? sprintf( '%+03d:00', (int) $m[1] ) : $zone_name;
+	$zone    = new DateTimeZone( $zone_id );
+	$utc     = new DateTimeZone( 'UTC' );
+	$s       = new DateTimeImmutable( $start, $zone );
+	$e       = new DateTimeImmutable( $end, $zone );
+	$meta    = array_merge(
+		array(
+			'_EventStartDate'       => $s->format( 'Y-m-d H:i:s' ),
+			'_EventEndDate'         => $e->format( 'Y-m-d H:i:s' ),
+			'_EventStartDateUTC'    => $s->setTimezone( $utc )->format( 'Y-m-d H:i:s' ),
+			'_EventEndDateUTC'      => $e->setTimezone( $utc )->format( 'Y-m-d H:i:s' ),
+			'_EventTimezone'        => $zone_name,
+			'_EventTimezoneAbbr'    => $s->format( 'T' ),
+			'_EventDuration'        => (string) ( $e->getTimestamp() - $s->getTimestamp() ),
+			'_EventShowMap'         => '1',
+			'_EventShowMapLink'     => '1',
+			'_EventCurrencySymbol'  => '£',
+			'_EventCurrencyPosition' => 'prefix',
+		),
+		$extra
+	);
+	foreach ( $meta as $key => $value ) {
+		update_post_meta( $post_id, $key, wp_slash( $value ) );
+	}
+}
+
+/** Columns of {prefix}ai1ec_events as All-in-One Event Calendar 2.3 creates them. */
+function wpmigrate_seed_ai1ec_tables() {
+	global $wpdb;
+	$wpdb->query(
+		"CREATE TABLE IF NOT EXISTS {$wpdb->prefix}ai1ec_events (
+			post_id bigint(20) NOT NULL, start int(10) UNSIGNED NOT NULL, end int(10) UNSIGNED,
+			timezone_name varchar(50), allday tinyint(1) NOT NULL, instant_event tinyint(1) NOT NULL DEFAULT 0,
+			recurrence_rules longtext, exception_rules longtext, recurrence_dates longtext, exception_dates longtext,
+			venue varchar(255), country varchar(255), address varchar(255), city varchar(255), province varchar(255),
+			postal_code varchar(32), show_map tinyint(1), contact_name varchar(255), contact_phone varchar(32),
+			contact_email varchar(128), contact_url varchar(255), cost varchar(255), ticket_url varchar(255),
+			ical_feed_url varchar(255), ical_source_url varchar(255), ical_organizer varchar(255),
+			ical_contact varchar(255), ical_uid varchar(255), show_coordinates tinyint(1),
+			latitude decimal(20,15), longitude decimal(20,15), force_regenerate tinyint(1) NOT NULL DEFAULT 0,
+			PRIMARY KEY  (post_id), KEY feed_source (ical_feed_url)
+		) CHARACTER SET utf8mb4"
+	);
+	$wpdb->query(
+		"CREATE TABLE IF NOT EXISTS {$wpdb->prefix}ai1ec_event_instances (
+			id bigint(20) NOT NULL AUTO_INCREMENT, post_id bigint(20) NOT NULL,
+			start int(10) UNSIGNED NOT NULL, end int(10) UNSIGNED NOT NULL,
+			PRIMARY KEY  (id), UNIQUE KEY evt_instance (post_id,start)
+		) CHARACTER SET utf8mb4"
+	);
+}
+
+/**
+ * The Events Calendar (5 events, 2 venues; the second venue is created after the events
+ * that use it) and All-in-One Event Calendar (5 events: January and July in London, an
+ * all-day one imported with its own UID, a monthly series across the clock change, and one
+ * before the plugins' pinned "now"). Returns the ids by slug.
+ */
+function wpmigrate_seed_events( $track ) {
+	global $wpdb;
+	// "Activate" the plugins for seeding; they are switched off again below (see the
+	// mu-plugin), so that only tests that ask for them see them.
+	update_option( WPMIGRATE_TEST_EVENTS_OPTION, '1' );
+	wpmigrate_test_events_register();
+	$post = function ( $type, $slug, $title, $content, $date ) use ( $track ) {
+		return $track(
+			$type,
+			$slug,
+			wpmigrate_seed_post(
+				array(
+					'post_type'      => $type,
+					'post_name'      => $slug,
+					'post_title'     => $title,
+					'post_content'   => $content,
+					'post_date'      => $date,
+					'comment_status' => 'closed',
+				)
+			)
+		);
+	};
+
+	/* The Events Calendar ------------------------------------------------ */
+	$library = $post( 'tribe_venue', 'british-library-conference-centre', 'British Library Conference Centre', '', '2023-11-01 09:00:00' );
+	foreach ( array(
+		'_VenueAddress' => '96 Euston Road',
+		'_VenueCity'    => 'London',
+		'_VenueCountry' => 'United Kingdom',
+		'_VenueZip'     => 'NW1 2DB',
+		'_VenuePhone'   => '+44 20 7946 0000',
+	) as $key => $value ) {
+		update_post_meta( $library, $key, $value );
+	}
+	$workshops = wpmigrate_seed_term( 'Workshops', 'tribe_events_cat', 'workshops', 'Hands-on sessions.' );
+
+	$tec = array(
+		'water-data-launch'      => array( 'Water Data Launch: Maps, Methods & "Lessons"', '2024-01-18 14:00:00', '2024-01-18 16:30:00', 'Europe/London', array( '_EventVenueID' => $library, '_EventCost' => '10', '_EventURL' => 'https://water-data.example.org/launch' ) ),
+		'summer-field-school'    => array( 'Summer Field School', '2024-07-10 14:00:00', '2024-07-12 17:30:00', 'Europe/London', array( '_EventCost' => '0' ) ),
+		'open-archive-day'       => array( 'Open Archive Day', '2024-05-04 00:00:00', '2024-05-04 23:59:59', 'Europe/London', array( '_EventVenueID' => $library, '_EventAllDay' => 'yes' ) ),
+		'autumn-lecture-2023'    => array( 'Autumn Lecture 2023', '2023-11-15 18:00:00', '2023-11-15 19:30:00', 'Europe/London', array() ),
+		'adaptation-summit-2026' => array( 'Adaptation Summit 2026', '2026-03-02 09:00:00', '2026-03-02 17:00:00', 'UTC+1', array( '_EventCost' => '25', '_EventCurrencySymbol' => '€', '_EventCurrencyPosition' => 'suffix' ) ),
+	);
+	$tec_ids = array();
+	foreach ( $tec as $slug => $def ) {
+		list( $title, $start, $end, $zone, $extra ) = $def;
+		$id = $post( 'tribe_events', $slug, $title, wpmigrate_p( 'Join us for ' . $title . '.' ), '2023-10-02 10:00:00' );
+		wpmigrate_seed_tec_meta( $id, $start, $end, $zone, $extra );
+		$tec_ids[ $slug ] = $id;
+	}
+	wp_set_object_terms( $tec_ids['water-data-launch'], array( $workshops ), 'tribe_events_cat' );
+	// A venue created after its event: WXR lists it after the event that points at it.
+	$station = $post( 'tribe_venue', 'field-station-kisumu', 'Field Station Kisumu', '', '2023-12-01 09:00:00' );
+	foreach ( array(
+		'_VenueAddress' => 'Off Nairobi Road',
+		'_VenueCity'    => 'Kisumu',
+		'_VenueCountry' => 'Kenya',
+	) as $key => $value ) {
+		update_post_meta( $station, $key, $value );
+	}
+	update_post_meta( $tec_ids['summer-field-school'], '_EventVenueID', $station );
+
+	/* All-in-One Event Calendar ------------------------------------------ */
+	wpmigrate_seed_ai1ec_tables();
+	$london = new DateTimeZone( 'Europe/London' );
+	$ts     = function ( $local ) use ( $london ) {
+		return ( new DateTimeImmutable( $local, $london ) )->getTimestamp();
+	};
+	$ai1ec  = array(
+		'data-clinic-january'   => array(
+			'title'   => 'Data Clinic: Cleaning Survey Data',
+			'content' => wpmigrate_p( 'Bring your survey files; we bring coffee, tea, and patience.' ),
+			'start'   => '2024-01-25 14:00:00',
+			'end'     => '2024-01-25 16:00:00',
+			'row'     => array(
+				'venue'      => 'Library Reading Room',
+				'address'    => '1 Example Street, London WC1E 7HU, United Kingdom',
+				'city'       => 'London',
+				'country'    => 'United Kingdom',
+				'cost'       => '£5',
+				'ticket_url' => 'https://tickets.example.org/data-clinic',
+			),
+		),
+		'river-walk-july'       => array(
+			'title'   => 'River Walk; Water, Weirs, and "Wildlife" \\ Part 2',
+			'content' => wpmigrate_p( 'A long walk along the river with Zoë Åberg and Kwame Mensah, looking at weirs, locks, flood defences and the wildlife that lives between them.' ),
+			'start'   => '2024-07-20 14:00:00',
+			'end'     => '2024-07-20 17:00:00',
+			'row'     => array(
+				'venue'        => 'Thames Path Meeting Point',
+				'cost'         => 'Free',
+				'contact_name' => 'Events desk',
+			),
+		),
+		'archive-open-house'    => array(
+			'title'   => 'Archive Open House',
+			'content' => wpmigrate_p( 'The whole archive, open all day.' ),
+			'start'   => '2024-06-08 00:00:00',
+			'end'     => '2024-06-09 00:00:00',
+			'row'     => array(
+				'allday'   => 1,
+				'venue'    => 'Reading Room',
+				'address'  => '1 Example Street, London',
+				'ical_uid' => 'open-house-2024@calendar.example.net',
+			),
+		),
+		'monthly-reading-group' => array(
+			'title'   => 'Monthly Reading Group',
+			'content' => wpmigrate_p( 'First Tuesday of the month.' ),
+			'start'   => '2024-02-06 18:30:00',
+			'end'     => '2024-02-06 20:00:00',
+			'row'     => array(
+				'venue'            => 'Seminar Room 2',
+				'recurrence_rules' => 'FREQ=MONTHLY;BYDAY=1TU;COUNT=6',
+			),
+			'repeat'  => array( '2024-03-05', '2024-04-02', '2024-05-07', '2024-06-04', '2024-07-02' ),
+		),
+		'ai1ec-past-lecture'    => array(
+			'title'   => 'Past Lecture',
+			'content' => wpmigrate_p( 'Before the calendar was pinned.' ),
+			'start'   => '2023-10-12 18:00:00',
+			'end'     => '2023-10-12 19:00:00',
+			'row'     => array( 'venue' => 'Lecture Theatre' ),
+		),
+	);
+	$ai1ec_ids = array();
+	foreach ( $ai1ec as $slug => $def ) {
+		$id  = $post( 'ai1ec_event', $slug, $def['title'], $def['content'], '2023-09-01 12:00:00' );
+		$row = array_merge(
+			array(
+				'post_id'       => $id,
+				'start'         => $ts( $def['start'] ),
+				'end'           => $ts( $def['end'] ),
+				'timezone_name' => 'Europe/London',
+				'allday'        => 0,
+				'show_map'      => 0,
+			),
+			$def['row']
+		);
+		$wpdb->insert( $wpdb->prefix . 'ai1ec_events', $row );
+		$length = $row['end'] - $row['start'];
+		$wpdb->insert( $wpdb->prefix . 'ai1ec_event_instances', array( 'post_id' => $id, 'start' => $row['start'], 'end' => $row['end'] ) );
+		foreach ( isset( $def['repeat'] ) ? $def['repeat'] : array() as $day ) {
+			$start = $ts( $day . ' ' . substr( $def['start'], 11 ) );
+			$wpdb->insert( $wpdb->prefix . 'ai1ec_event_instances', array( 'post_id' => $id, 'start' => $start, 'end' => $start + $length ) );
+		}
+		$ai1ec_ids[ $slug ] = $id;
+	}
+	update_option( WPMIGRATE_TEST_EVENTS_OPTION, '0' );
+	return array(
+		'clock'                     => WPMIGRATE_TEST_EVENTS_NOW,
+		'the-events-calendar'       => $tec_ids,
+		'venues'                    => array(
+			'british-library-conference-centre' => $library,
+			'field-station-kisumu'              => $station,
+		),
+		'all-in-one-event-calendar' => $ai1ec_ids,
 	);
 }
 
