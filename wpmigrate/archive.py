@@ -115,8 +115,32 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
             "content_hash": str,
             "deleted_at": str,
             "deleted_reason": str,
+            # the downloaded file (`--media DIR`): path relative to DIR, as fetched
+            "local_path": str,
+            "sha256": str,
+            "size": int,
+            "mime": str,
+            "file_etag": str,
+            "file_last_modified": str,
+            "file_row_hash": str,  # content_hash of this row when the file was fetched
+            "file_error": str,
         },
         "id",
+    ),
+    # Files under /wp-content/uploads/ that content links to but no media row names.
+    "linked_files": (
+        {
+            "url": str,
+            "item_id": int,
+            "local_path": str,
+            "sha256": str,
+            "size": int,
+            "mime": str,
+            "file_etag": str,
+            "file_last_modified": str,
+            "file_error": str,
+        },
+        "url",
     ),
     "comments": (
         {
@@ -202,6 +226,7 @@ FOREIGN_KEYS = [
     ("comments", "item_id", "items", "id"),
     ("comments", "parent_id", "comments", "id"),
     ("events", "item_id", "items", "id"),
+    ("linked_files", "item_id", "items", "id"),
     ("changes", "run_id", "runs", "id"),
     ("changes", "item_id", "items", "id"),
     ("item_versions", "item_id", "items", "id"),
@@ -601,6 +626,64 @@ class Archive:
             "select collection, state from sync_state where collection like ?", [prefix + "%"]
         )
         return {collection: json.loads(state) for collection, state in rows}
+
+    # -- downloaded files (media_files.py) ---------------------------------------------------
+
+    def media_for_download(self) -> list[dict[str, Any]]:
+        """Live media rows with what the last download recorded about their file."""
+        cursor = self.db.execute(
+            """select id, url, file, mime_type, content_hash, local_path, sha256, size, mime,
+                file_etag, file_last_modified, file_row_hash
+            from media where deleted_at is null and coalesce(url, '') != '' order by id"""
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def linked_files(self) -> dict[str, dict[str, Any]]:
+        cursor = self.db.execute("select * from linked_files order by url")
+        names = [d[0] for d in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor}
+
+    def html_mentioning(self, needle: str) -> Iterator[tuple[int, str]]:
+        """(id, content_html) of live items whose HTML contains `needle`."""
+        yield from self.db.execute(
+            "select id, content_html from items where deleted_at is null "
+            "and instr(content_html, ?) > 0 order by id",
+            [needle],
+        )
+
+    def record_files(self, media: list[dict[str, Any]], linked: list[dict[str, Any]]) -> None:
+        """What downloads found: media rows by id, linked files by URL. One transaction."""
+        with self.transaction():
+            for row in media:
+                self.db.execute(
+                    "update media set "
+                    + ", ".join(f"[{k}] = ?" for k in row if k != "id")
+                    + " where id = ?",
+                    [*(v for k, v in row.items() if k != "id"), row["id"]],
+                )
+            self._write("linked_files", linked)
+
+    def set_item_html(self, changes: list[tuple[int, str]]) -> None:
+        """Replace items' content_html (links pointed at local copies)."""
+        with self.transaction():
+            self.db.conn.executemany(
+                "update items set content_html = ? where id = ?",
+                [(html, item_id) for item_id, html in changes],
+            )
+
+    def add_run_counts(self, run_id: int, counts: WriteCounts) -> None:
+        """Merge counts into a finished run's row (downloads run after the export)."""
+        with self.transaction():
+            row = self.db.execute("select counts from runs where id = ?", [run_id]).fetchone()
+            merged = json.loads(row[0]) if row and row[0] else {}
+            for kind, outcomes in counts.counts.items():
+                for outcome, n in outcomes.items():
+                    merged.setdefault(kind, {})[outcome] = merged.get(kind, {}).get(outcome, 0) + n
+            self.db.execute(
+                "update runs set counts = ? where id = ?",
+                [json.dumps(merged, sort_keys=True), run_id],
+            )
 
     def live_ids(self) -> tuple[set[int], set[int]]:
         """Ids of items and media not marked deleted."""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import json
 import os
 import sqlite3
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -19,6 +21,7 @@ from .archive import Archive
 from .errors import WPMigrateError
 from .inspect import inspect_source, render_text, write_mapping
 from .mapping import load_mapping
+from .media_files import FilesReport, MediaOptions, download_into
 from .pipeline import RunResult
 from .progress import Progress
 from .sources import VIA_CHOICES, open_source
@@ -101,6 +104,88 @@ def crawl_settings() -> dict[str, Any]:
     }
 
 
+def media_options(command: Any) -> Any:
+    """--media DIR and its companions; kept in ctx.meta (see `download_media_files`)."""
+
+    def keep(name: str):
+        return lambda ctx, _param, value: ctx.meta.__setitem__(name, value)
+
+    run = command
+
+    @functools.wraps(run)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        meta = click.get_current_context().meta
+        if not meta.get("media") and (meta.get("media_hosts") or meta.get("rewrite_links")):
+            raise click.UsageError("--media-host and --rewrite-links need --media DIR")
+        parse_size(meta.get("max_file_size") or "1G")  # a bad size fails before the export
+        return run(*args, **kwargs)
+
+    command = checked
+    command = click.option(
+        "--rewrite-links",
+        is_flag=True,
+        expose_value=False,
+        callback=keep("rewrite_links"),
+        help="With --media: point content links at the downloaded copies.",
+    )(command)
+    command = click.option(
+        "--max-file-size",
+        default="1G",
+        show_default=True,
+        metavar="SIZE",
+        expose_value=False,
+        callback=keep("max_file_size"),
+        help="With --media: skip files larger than this (bytes, or 500K, 20M, 2G).",
+    )(command)
+    command = click.option(
+        "--media-host",
+        multiple=True,
+        metavar="HOST",
+        expose_value=False,
+        callback=keep("media_hosts"),
+        help="With --media: also fetch from this host (a CDN). Repeatable.",
+    )(command)
+    return click.option(
+        "--media",
+        type=click.Path(file_okay=False),
+        expose_value=False,
+        callback=keep("media"),
+        help="Download every media file (and upload files content links to) into this folder, "
+        "as 2024/03/name; re-runs fetch only what changed.",
+    )(command)
+
+
+def download_media_files(archive: str, result: RunResult, *, quiet: bool) -> None:
+    """After a run: `--media DIR` downloads; counts go into the run's row."""
+    ctx = click.get_current_context()
+    folder = ctx.meta.get("media")
+    if not folder:
+        return
+    options = MediaOptions(
+        directory=Path(folder),
+        hosts=tuple(ctx.meta.get("media_hosts") or ()),
+        max_file_size=parse_size(ctx.meta.get("max_file_size") or "1G"),
+        rewrite_links=bool(ctx.meta.get("rewrite_links")),
+        concurrency=ctx.params.get("concurrency") or 4,
+    )
+    report = download_into(archive, result.run_id, options)
+    if not quiet:
+        _print_files(report)
+
+
+def parse_size(text: str) -> int:
+    units = {"": 1, "B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    value = text.strip().upper().removesuffix("IB").removesuffix("B")
+    number, unit = (value[:-1], value[-1]) if value[-1:] in units and value[-1:] else (value, "")
+    try:
+        size = int(float(number) * units[unit])
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a size (try 500K, 20M, 2G)") from None
+    if size <= 0:
+        raise click.BadParameter("--max-file-size must be more than 0")
+    return size
+
+
 def read_auth(user: str | None) -> tuple[str, str] | None:
     if not user:
         return None
@@ -116,6 +201,7 @@ def read_auth(user: str | None) -> tuple[str, str] | None:
 @source_options
 @mapping_options
 @click.option("--full", is_flag=True, help="Re-read everything, even what looks unchanged.")
+@media_options
 @quiet_option
 def export_command(
     source: str,
@@ -155,6 +241,7 @@ def export_command(
     )
     if not quiet:
         _print_summary(result)
+    download_media_files(archive, result, quiet=quiet)
 
 
 @cli.command(name="sync")
@@ -165,6 +252,7 @@ def export_command(
 @click.option("--keep-history", is_flag=True, help="Keep the previous version of modified items.")
 @click.option("--force", is_flag=True, help="Sync even if SOURCE is another site.")
 @click.option("--full", is_flag=True, help="Re-read everything, even what looks unchanged.")
+@media_options
 @quiet_option
 def sync_command(
     archive: str,
@@ -211,6 +299,7 @@ def sync_command(
     )
     if not quiet:
         _print_summary(result)
+    download_media_files(archive, result, quiet=quiet)
 
 
 @cli.command(name="log")
@@ -407,6 +496,24 @@ def _print_summary(result: RunResult) -> None:
     for column, n in result.counts.counts.get("unconverted", {}).items():
         ids = ", ".join(map(str, examples.get(column, [])))
         click.echo(f"warning: {column}: {n:,} values did not convert (items {ids})", err=True)
+
+
+def _print_files(report: FilesReport) -> None:
+    counts = report.counts
+    mb = report.bytes / 1e6
+    click.echo(
+        f"files: {counts.get('downloaded', 0):,} downloaded ({mb:,.1f} MB, "
+        f"{report.files_per_second:,.0f} files/s), {counts.get('unchanged', 0):,} unchanged, "
+        f"{counts.get('not_modified', 0):,} not modified, "
+        f"{counts.get('failed', 0) + counts.get('refused', 0):,} failed; "
+        f"{report.requests:,} requests"
+        + (f"; {report.rewritten:,} items' links rewritten" if report.rewritten else ""),
+        err=True,
+    )
+    for url, reason in report.failures[:10]:
+        click.echo(f"warning: {url}: {reason}", err=True)
+    if len(report.failures) > 10:
+        click.echo(f"warning: … and {len(report.failures) - 10:,} more failed files", err=True)
 
 
 def main() -> None:
