@@ -25,6 +25,8 @@ class FieldDefinition:
     key: str
     name: str
     type: str
+    post_id: int = 0  # the acf-field post's id (0: unknown)
+    parent_id: int = 0  # its post_parent: the field group, or the container field it sits in
 
 
 class AcfDefinitions:
@@ -32,19 +34,53 @@ class AcfDefinitions:
 
     def __init__(self) -> None:
         self.by_key: dict[str, FieldDefinition] = {}
+        self.by_id: dict[int, FieldDefinition] = {}
 
-    def add(self, key: str, name: str, settings: str) -> None:
+    def add(
+        self, key: str, name: str, settings: str, *, post_id: int = 0, parent_id: int = 0
+    ) -> None:
         decoded = maybe_unserialize(settings)
         field_type = decoded.get("type", "") if isinstance(decoded, dict) else ""
-        self.by_key[key] = FieldDefinition(key=key, name=name, type=str(field_type))
+        definition = FieldDefinition(key, name, str(field_type), post_id, parent_id)
+        self.by_key[key] = definition
+        if post_id:
+            self.by_id[post_id] = definition
+
+    def get(self, key: str | None) -> FieldDefinition | None:
+        return self.by_key.get(key or "")
 
     def type_of(self, key: str | None) -> str | None:
-        definition = self.by_key.get(key or "")
+        definition = self.get(key)
         return definition.type if definition else None
 
+    def is_within(self, key: str | None, container_key: str | None) -> bool | None:
+        """Whether field `key` sits (at any depth) inside container field `container_key`.
 
-def extract_fields(meta: dict[str, str], definitions: AcfDefinitions) -> dict[str, Any]:
-    """All fields of one item: ACF fields rebuilt, plus other public (non-underscore) meta."""
+        None when the definitions cannot tell (either field unknown, or no post ids).
+        """
+        child, container = self.get(key), self.get(container_key)
+        if child is None or container is None or not child.parent_id or not container.post_id:
+            return None
+        parent, seen = self.by_id.get(child.parent_id), set()
+        while parent is not None and parent.post_id not in seen:
+            if parent.post_id == container.post_id:
+                return True
+            seen.add(parent.post_id)
+            parent = self.by_id.get(parent.parent_id)
+        return False
+
+
+def extract_fields(
+    meta: dict[str, str],
+    definitions: AcfDefinitions,
+    repeated: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """All fields of one item: ACF fields rebuilt, plus other public (non-underscore) meta.
+
+    `repeated` holds every value of a meta key the post has more than once (WordPress allows
+    that; `meta` then holds the first, as `get_post_meta(..., true)` does): such a plain
+    field becomes the list of all its values.
+    """
     acf_names = [
         k for k in meta if not k.startswith("_") and str(meta.get("_" + k, "")).startswith("field_")
     ]
@@ -59,7 +95,11 @@ def extract_fields(meta: dict[str, str], definitions: AcfDefinitions) -> dict[st
     for key, raw in meta.items():
         if key.startswith("_") or key in builder.acf_names or key in fields:
             continue
-        fields[key] = _plain(maybe_unserialize(raw))
+        values = (repeated or {}).get(key)
+        if values:
+            fields[key] = [_plain(maybe_unserialize(v)) for v in values]
+        else:
+            fields[key] = _plain(maybe_unserialize(raw))
     return fields
 
 
@@ -84,39 +124,47 @@ class _Builder:
 
     def nested_names(self) -> set[str]:
         """Names that belong inside a container field (rows and sub-fields)."""
-        containers = [n for n in self.acf_names if self.field_type(n) in CONTAINER_TYPES]
-        return {
-            n
-            for n in self.acf_names
-            for c in containers
-            if n != c and n.startswith(c + "_") and self._belongs(c, n[len(c) + 1 :])
-        }
+        containers = self._containers(self.acf_names)
+        return {n for n in self.acf_names for c in containers if self._belongs(c, n)}
 
-    def _belongs(self, container: str, rest: str) -> bool:
+    def _containers(self, names: Any) -> list[str]:
+        return [n for n in names if self.field_type(n) in CONTAINER_TYPES]
+
+    def _belongs(self, container: str, name: str) -> bool:
+        """Whether meta `name` is a row or sub-field of `container` (at any depth)."""
+        if name == container or not name.startswith(container + "_"):
+            return False
+        known = self.definitions.is_within(
+            self.meta.get("_" + name), self.meta.get("_" + container)
+        )
+        if known is not None:
+            return known
         if self.field_type(container) == "group":
             return True
-        return _ROW_KEY.match(rest) is not None
+        return _ROW_KEY.match(name[len(container) + 1 :]) is not None
 
     def value(self, name: str) -> Any:
         field_type = self.field_type(name)
         raw = self.meta.get(name, "")
         if field_type == "repeater":
-            return [self._children(f"{name}_{i}_") for i in range(_int(raw))]
+            return [self._children(name, f"{name}_{i}_") for i in range(_int(raw))]
         if field_type == "flexible_content":
             layouts = maybe_unserialize(raw)
             layouts = list(layouts.values()) if isinstance(layouts, dict) else []
             return [
-                {"acf_fc_layout": layout, **self._children(f"{name}_{i}_")}
+                {"acf_fc_layout": layout, **self._children(name, f"{name}_{i}_")}
                 for i, layout in enumerate(layouts)
             ]
         if field_type == "group":
-            return self._children(f"{name}_")
+            return self._children(name, f"{name}_")
         return _typed(maybe_unserialize(raw), field_type)
 
-    def _children(self, prefix: str) -> dict[str, Any]:
-        """The direct sub-fields under `prefix` (deeper rows belong to nested containers)."""
-        under = [n for n in self.acf_names if n.startswith(prefix)]
-        direct = [n for n in under if not any(n != o and n.startswith(o + "_") for o in under)]
+    def _children(self, container: str, prefix: str) -> dict[str, Any]:
+        """The direct sub-fields of `container` under `prefix` (one row, or the group itself);
+        deeper rows belong to nested containers."""
+        under = [n for n in self.acf_names if n.startswith(prefix) and self._belongs(container, n)]
+        containers = self._containers(under)
+        direct = [n for n in under if not any(self._belongs(c, n) for c in containers)]
         return {n[len(prefix) :]: self.value(n) for n in direct}
 
 

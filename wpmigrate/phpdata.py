@@ -6,6 +6,7 @@ can never instantiate anything; such values are kept as the original string.
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -18,7 +19,13 @@ def maybe_unserialize(value: Any) -> Any:
     """Decode `value` if it is a PHP-serialized string; otherwise return it unchanged."""
     if not isinstance(value, str) or not _SERIALIZED.match(value):
         return value
+    stream = io.BytesIO(value.strip().encode("utf-8"))
     try:
-        return phpserialize.loads(value.encode("utf-8"), decode_strings=True)
-    except (ValueError, TypeError, EOFError, UnicodeDecodeError):
+        decoded = phpserialize.load(stream, decode_strings=True)
+    except (ValueError, TypeError, EOFError, UnicodeDecodeError, RecursionError):
         return value
+    # Like WordPress's is_serialized(): the whole value must be the serialization, so
+    # `i:5; apples` or `a:0:{}junk` stay text.
+    if stream.read(1):
+        return value
+    return decoded

@@ -8,10 +8,13 @@ importer does.
 
 from __future__ import annotations
 
+import codecs
+import functools
 import gzip
 import io
 import mimetypes
 import re
+import unicodedata
 import zlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -29,10 +32,52 @@ from ..phpdata import maybe_unserialize
 # Bytes XML 1.0 forbids, which buggy exporters copy verbatim into CDATA.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-_ROOT_START = re.compile(rb"<[A-Za-z]")
+_PROLOG_LIMIT = 1 << 20  # comments and declarations before the root: more than this is not WXR
+_ENCODING = re.compile(rb"<\?xml[^>]*?\sencoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_CP1252_FALLBACK = "wpmigrate-cp1252"
+_MYSQL_DATETIME = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)")
+
 _COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
 _TAXONOMY_ALIASES = {"tag": "post_tag"}
 ACF_DEFINITION_TYPES = {"acf-field"}
+# Channel children the reader uses (any namespace: it changes with the WXR version).
+_CHANNEL_TAGS = [
+    f"{{*}}{name}"
+    for name in (
+        "item",
+        "title",
+        "link",
+        "description",
+        "language",
+        "wxr_version",
+        "base_site_url",
+        "base_blog_url",
+        "author",
+        "category",
+        "tag",
+        "term",
+    )
+]
+_PARSER_OPTIONS = {
+    "resolve_entities": False,
+    "load_dtd": False,
+    "no_network": True,
+    "huge_tree": True,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Bytes that are not UTF-8 in a UTF-8 export: old sites copy Windows-1252 text (smart
+    quotes, Latin-1 accents) into their tables, and WordPress exports it as it is."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), error.end
+
+
+codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
 
 
 class WXRSource:
@@ -63,12 +108,52 @@ class WXRSource:
         if not self.path.is_file():
             raise SourceError(f"{self.path}: no such file")
         self.total_bytes = self.path.stat().st_size
+        self.skipped.clear()
+        self.seen.clear()
+        definitions = self._acf_definitions()
+        self.bytes_read = 0
         with self._open() as stream:
-            yield from _WXRReader(stream, self).read()
+            yield from _WXRReader(stream, self, definitions).read()
         # Only a file read to its end says what is gone.
         for kind, known in (("item", self.known_items), ("media", self.known_media)):
             for gone in sorted((known or set()) - self.seen):
                 yield Tombstone(kind, gone, "gone")
+
+    def _acf_definitions(self) -> AcfDefinitions:
+        """The `acf-field` definitions, read ahead of the content.
+
+        WordPress exports posts in id order, so field definitions created after the content
+        (the usual case on a site that adopted ACF later) come after the items that use them.
+        A quick byte scan decides whether the file has any; only then is it parsed twice.
+        """
+        definitions = AcfDefinitions()
+        if not self._mentions(b"acf-field"):
+            return definitions
+        with self._open() as stream:
+            try:
+                for _, element in etree.iterparse(
+                    stream, events=("end",), tag="{*}item", **_PARSER_OPTIONS
+                ):
+                    parent = element.getparent()
+                    if parent is not None and _local(parent.tag) == "channel":
+                        if element.findtext("{*}post_type") in ACF_DEFINITION_TYPES:
+                            fields = {_qualified(child.tag): child.text or "" for child in element}
+                            _add_definition(definitions, fields)
+                        element.clear()
+                        while element.getprevious() is not None:
+                            del parent[0]
+            except etree.XMLSyntaxError:
+                pass  # the main pass reports what is wrong with the file
+        return definitions
+
+    def _mentions(self, needle: bytes) -> bool:
+        with self._open() as stream:
+            tail = b""
+            while chunk := stream.read(1 << 20):
+                if needle in tail + chunk[: len(needle)] or needle in chunk:
+                    return True
+                tail = chunk[-len(needle) :]
+        return False
 
     def _open(self) -> IO[bytes]:
         raw = self.path.open("rb")
@@ -90,6 +175,8 @@ class _SanitisingReader(io.RawIOBase):
         self.source = source
         self.raw = raw
         self.started = False
+        self.decoder: codecs.IncrementalDecoder | None = None
+        self.finished = False
 
     def readable(self) -> bool:
         return True
@@ -100,34 +187,79 @@ class _SanitisingReader(io.RawIOBase):
         return len(data)
 
     def read(self, size: int = -1) -> bytes:
-        try:
-            data = self.stream.read(size if size and size > 0 else 1 << 16)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise SourceError(f"{self.source.path}: cannot read compressed data ({exc})") from None
-        if not self.started:
-            data = self._prolog(data)
-        self.source.bytes_read = self.raw.tell()
-        return data.translate(None, _CONTROL_BYTES)
+        while not self.finished:
+            try:
+                data = self.stream.read(size if size and size > 0 else 1 << 16)
+                if not self.started:
+                    data = self._prolog(data)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise SourceError(
+                    f"{self.source.path}: cannot read compressed data ({exc})"
+                ) from None
+            self.source.bytes_read = self.raw.tell()
+            data = data.translate(None, _CONTROL_BYTES)
+            if self.decoder is None:
+                return data
+            # Valid UTF-8 passes through; stray Windows-1252 bytes become their characters.
+            # (An empty result would read as the end: a lone partial character reads on.)
+            self.finished = not data
+            data = self.decoder.decode(data, final=self.finished).encode("utf-8")
+            if data:
+                return data
+        return b""
 
     def _prolog(self, data: bytes) -> bytes:
-        # Read enough to see the root element, then check what stands before it.
-        while data and not _ROOT_START.search(data.lstrip(b"\xef\xbb\xbf \t\r\n")[1:] or b""):
-            more = self.stream.read(1 << 16)
+        """Drop a BOM, whitespace and junk (PHP notices) before `<?xml`; refuse a DOCTYPE.
+
+        The prolog is walked construct by construct (declaration, processing instructions,
+        comments) up to the root element, so a `<` inside a comment cannot hide a DOCTYPE.
+        """
+        data = self._read_at_least(data, 1 << 12)
+        declaration = data.find(b"<?xml", 0, 1 << 16)
+        if declaration > 0:
+            data = data[declaration:]
+        data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if data and not data.startswith(b"<"):
+            raise SourceError(f"{self.source.path}: not an XML file (it does not start with '<')")
+        position = 0
+        while True:
+            data = self._read_at_least(data, position + 16)
+            while position < len(data) and data[position : position + 1] in b" \t\r\n":
+                position += 1
+            rest = data[position : position + 16]
+            if rest.startswith(b"<?"):
+                end_marker = b"?>"
+            elif rest.startswith(b"<!--"):
+                end_marker = b"-->"
+            elif _DOCTYPE.match(rest):
+                raise SourceError(
+                    f"{self.source.path}: refused: the file declares a DOCTYPE (entities are a "
+                    "way to attack XML readers, and WordPress never writes one)"
+                )
+            else:
+                break  # the root element, or something the parser will report
+            end = data.find(end_marker, position + 2)
+            while end < 0 and len(data) < _PROLOG_LIMIT:
+                more = self.stream.read(1 << 16)
+                if not more:
+                    break
+                data += more
+                end = data.find(end_marker, position + 2)
+            if end < 0:
+                break  # unterminated: the parser reports it
+            position = end + len(end_marker)
+        declared = _ENCODING.match(data)
+        if declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"):
+            self.decoder = codecs.getincrementaldecoder("utf-8")(errors=_CP1252_FALLBACK)
+        self.started = True
+        return data
+
+    def _read_at_least(self, data: bytes, size: int) -> bytes:
+        while len(data) < size:
+            more = self.stream.read(max(size - len(data), 1 << 16))
             if not more:
                 break
             data += more
-        data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-        start = data.find(b"<")
-        if start > 0:
-            data = data[start:]
-        root = _ROOT_START.search(data, 1 if data.startswith(b"<?") else 0)
-        prolog = data[: root.start()] if root else data
-        if _DOCTYPE.search(prolog):
-            raise SourceError(
-                f"{self.source.path}: refused: the file declares a DOCTYPE (entities are a way to "
-                "attack XML readers, and WordPress never writes one)"
-            )
-        self.started = True
         return data
 
     def close(self) -> None:
@@ -137,7 +269,7 @@ class _SanitisingReader(io.RawIOBase):
 
 
 class _WXRReader:
-    def __init__(self, stream: IO[bytes], source: WXRSource):
+    def __init__(self, stream: IO[bytes], source: WXRSource, acf: AcfDefinitions | None = None):
         self.stream = stream
         self.source = source
         self.channel: dict[str, str] = {}
@@ -146,25 +278,27 @@ class _WXRReader:
         self.term_ids: dict[tuple[str, str], int] = {}
         self.authors_by_login: dict[str, int] = {}
         self.parent_slugs: dict[tuple[str, str], str] = {}
+        self.slugs_by_name: dict[tuple[str, str], str] = {}
         self.late_authors: list[Author] = []
-        self.acf = AcfDefinitions()
+        self.acf = acf if acf is not None else AcfDefinitions()
         self.version = ""
         self.events = TecPostmetaEvents()  # The Events Calendar: a venue may come later
 
     def read(self) -> Iterator[Record]:
-        parser = etree.iterparse(
-            self.stream,
-            events=("end",),
-            resolve_entities=False,
-            load_dtd=False,
-            no_network=True,
-            huge_tree=True,
-            remove_comments=True,
-            remove_pis=True,
-        )
+        # Only the tags the channel holds wake Python up: most of an item's elements are
+        # read from the item itself, which makes the loop several times cheaper.
+        parser = etree.iterparse(self.stream, events=("end",), tag=_CHANNEL_TAGS, **_PARSER_OPTIONS)
         saw_channel = False
+        checked_doctype = False
         try:
             for _, element in parser:
+                if not checked_doctype:
+                    checked_doctype = True
+                    docinfo = element.getroottree().docinfo
+                    if docinfo.doctype or docinfo.internalDTD is not None:
+                        raise SourceError(
+                            f"{self.source.path}: refused: the file declares a DOCTYPE"
+                        )
                 parent = element.getparent()
                 if parent is None or _local(parent.tag) != "channel":
                     continue
@@ -174,7 +308,7 @@ class _WXRReader:
                 while element.getprevious() is not None:
                     del parent[0]
         except etree.XMLSyntaxError as exc:
-            reason = re.sub(r"\s*\(<string>, line \d+\)$", "", str(exc))
+            reason = " ".join(re.sub(r"\s*\(<string>, line \d+\)$", "", str(exc)).split())
             raise SourceError(f"{self.source.path}: not a readable WXR file ({reason})") from None
         if not saw_channel:
             raise SourceError(
@@ -242,6 +376,7 @@ class _WXRReader:
             parent, description = fields.get("term_parent", ""), "term_description"
         term_id = _int(fields.get("term_id")) or _synthetic_id(taxonomy, slug)
         self.term_ids[(taxonomy, slug)] = term_id
+        self.slugs_by_name.setdefault((taxonomy, fields.get(name, "")), slug)
         self.parent_slugs[(taxonomy, slug)] = parent
         self.pending_terms.append(
             Term(
@@ -270,9 +405,10 @@ class _WXRReader:
         fields: dict[str, str] = {}
         terms: list[tuple[str, str, str]] = []
         meta: dict[str, str] = {}
+        repeated: dict[str, list[str]] = {}
         comments: list[etree._Element] = []
         for child in element:
-            ns, name = _ns_kind(child.tag), _local(child.tag)
+            ns, name = _split_tag(child.tag)
             if name == "category" and ns == "":
                 domain = child.get("domain")
                 if domain:
@@ -285,21 +421,26 @@ class _WXRReader:
                     )
             elif ns == "wp" and name == "postmeta":
                 pair = _children(child)
-                meta[pair.get("meta_key", "")] = pair.get("meta_value", "")
+                key, value = pair.get("meta_key", ""), pair.get("meta_value", "")
+                if key in meta:  # a key can repeat: keep the first, remember them all
+                    repeated.setdefault(key, [meta[key]]).append(value)
+                else:
+                    meta[key] = value
             elif ns == "wp" and name == "comment":
                 comments.append(child)
             else:
                 fields[f"{ns}:{name}" if ns else name] = child.text or ""
 
+        if "wp:post_id" not in fields:
+            raise SourceError(
+                f"{self.source.path}: not a WordPress export (an <item> has no wp:post_id: "
+                "is this an RSS feed?)"
+            )
         post_type = fields.get("wp:post_type", "post")
         status = fields.get("wp:status", "")
         post_id = _int(fields.get("wp:post_id"))
         if post_type in ACF_DEFINITION_TYPES:
-            self.acf.add(
-                fields.get("wp:post_name", ""),
-                fields.get("excerpt:encoded", ""),
-                fields.get("content:encoded", ""),
-            )
+            _add_definition(self.acf, fields)
         self.events.see(post_type, post_id, fields.get("title", ""), meta)
         if status == "auto-draft" or post_type in self.source.skip_types:
             self._skip(post_type if status != "auto-draft" else "auto-draft")
@@ -311,13 +452,17 @@ class _WXRReader:
             yield media
             return
 
-        term_ids = []
-        for taxonomy, slug, name in terms:
+        term_ids: list[int] = []
+        for taxonomy, nicename, name in terms:
+            # WXR 1.0 lists each tag twice, once without nicename: find it by its name.
+            slug = nicename or self.slugs_by_name.get((taxonomy, name)) or _slugify(name)
             key = (taxonomy, slug)
             if key not in self.term_ids:
                 self.term_ids[key] = _synthetic_id(taxonomy, slug)
+                self.slugs_by_name.setdefault((taxonomy, name), slug)
                 yield Term(id=self.term_ids[key], taxonomy=taxonomy, name=name, slug=slug)
-            term_ids.append(self.term_ids[key])
+            if self.term_ids[key] not in term_ids:
+                term_ids.append(self.term_ids[key])
 
         date_gmt = _gmt(fields.get("wp:post_date_gmt"))
         local = _local_date(fields.get("wp:post_date"))
@@ -344,7 +489,7 @@ class _WXRReader:
             featured_media_id=_int(meta.get("_thumbnail_id")) or None,
             comment_status=fields.get("wp:comment_status", ""),
             term_ids=term_ids,
-            fields=extract_fields(meta, self.acf),
+            fields=extract_fields(meta, self.acf, repeated),
             meta=meta,
             comments=[self._comment(c, post_id) for c in comments],
             source="wxr",
@@ -424,14 +569,24 @@ class _WXRReader:
 
 
 def _local(tag: Any) -> str:
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1]
+    return _split_tag(tag)[1]
 
 
 def _ns_kind(tag: Any) -> str:
+    return _split_tag(tag)[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _split_tag(tag: Any) -> tuple[str, str]:
+    """(namespace short name, local name): a file has a few dozen distinct tags."""
+    if not isinstance(tag, str):
+        return "", ""
+    return _namespace_kind(tag), tag.rsplit("}", 1)[-1]
+
+
+def _namespace_kind(tag: str) -> str:
     """Map a namespace URI to a stable short name: the URIs change with the WXR version."""
-    if not isinstance(tag, str) or not tag.startswith("{"):
+    if not tag.startswith("{"):
         return ""
     uri = tag[1 : tag.index("}")]
     if "/excerpt/" in uri:
@@ -447,6 +602,31 @@ def _ns_kind(tag: Any) -> str:
     if "wellformedweb.org" in uri:
         return "wfw"
     return uri
+
+
+def _add_definition(definitions: AcfDefinitions, fields: dict[str, str]) -> None:
+    """An `acf-field` post: post_name is the field key, the excerpt its name, the content
+    its serialized settings (type...), post_parent the group or container field."""
+    key = fields.get("wp:post_name", "")
+    if definitions.get(key) is None:
+        definitions.add(
+            key,
+            fields.get("excerpt:encoded", ""),
+            fields.get("content:encoded", ""),
+            post_id=_int(fields.get("wp:post_id")),
+            parent_id=_int(fields.get("wp:post_parent")),
+        )
+
+
+def _qualified(tag: Any) -> str:
+    ns, name = _split_tag(tag)
+    return f"{ns}:{name}" if ns else name
+
+
+def _slugify(name: str) -> str:
+    """Roughly WordPress's sanitize_title, for terms an old export names without a slug."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
 def _wxr_version(tag: str) -> str:
@@ -471,22 +651,24 @@ def _synthetic_id(kind: str, key: str) -> int:
 
 
 def _parse_mysql(value: str | None) -> datetime | None:
-    if not value or value.startswith("0000-00-00"):
+    """A MySQL DATETIME as WXR writes it; None for empty, `0000-00-00 …` or invalid."""
+    match = _MYSQL_DATETIME.fullmatch(value.strip()) if value else None
+    if match is None:
         return None
     try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")
-    except ValueError:
+        return datetime(*map(int, match.groups()))
+    except ValueError:  # 0000-00-00, month 13...
         return None
 
 
 def _gmt(value: str | None) -> str | None:
     parsed = _parse_mysql(value)
-    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ") if parsed else None
+    return parsed.isoformat() + "Z" if parsed else None
 
 
 def _local_date(value: str | None) -> str | None:
     parsed = _parse_mysql(value)
-    return parsed.strftime("%Y-%m-%dT%H:%M:%S") if parsed else None
+    return parsed.isoformat() if parsed else None
 
 
 def _shift(modified_local: str | None, date_local: str | None, date_gmt: str | None) -> str | None:
