@@ -4,17 +4,21 @@ off-site redirects, broken sitemaps, a site that is not WordPress)."""
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
+from wpmigrate.cli import cli
 from wpmigrate.errors import SourceError
 from wpmigrate.mapping import load_mapping
-from wpmigrate.model import Author, Item, Media, Site, Term
+from wpmigrate.model import Author, Item, Media, Site, Term, Tombstone
 from wpmigrate.sources import open_source
 from wpmigrate.sources.crawl import CrawlSource
 from wpmigrate.sources.http import HttpClient
@@ -48,7 +52,14 @@ def urlset(base: str, *paths: str) -> str:
 class FakeSite:
     """The saved pages, served at their own paths with the server's address in them."""
 
-    def __init__(self, server: HTTPServer, robots: str | None = None, sitemaps: bool = True):
+    def __init__(
+        self,
+        server: HTTPServer,
+        robots: str | None = None,
+        sitemaps: bool = True,
+        bad: bool = True,
+    ):
+        self.bad = bad
         self.server = server
         self.base = server.url_for("").rstrip("/")
         server.no_handler_status_code = 404
@@ -100,7 +111,7 @@ class FakeSite:
             "taxonomies-resource_type-1",
             "taxonomies-region-1",
             "users-1",
-            "broken-1",
+            *(["broken-1"] if self.bad else []),
         ]
         rows = "".join(
             f"<sitemap><loc>{self.base}/wp-sitemap-{c}.xml</loc></sitemap>" for c in children
@@ -116,7 +127,7 @@ class FakeSite:
                 b,
                 "/2023/06/water-futures-roundtable-recap/",
                 "/2023/02/members-briefing-notes/",
-                *BAD,
+                *(BAD if self.bad else []),
             ),
             "posts-publication-1": urlset(
                 b,
@@ -285,3 +296,31 @@ def test_auto_keeps_the_rest_api_when_it_answers(httpserver):
     )
     source = open_source(httpserver.url_for("/wp-json/"), load_mapping())
     assert isinstance(source, RESTSource)
+
+
+def test_a_sync_marks_what_the_crawl_no_longer_finds_unless_pages_failed(httpserver):
+    clean = FakeSite(httpserver, robots="User-agent: *\nDisallow:\n", bad=False)
+    source = CrawlSource(clean.base, client=HttpClient(retries=0))
+    source.known_items = {27, 999}
+    gone = [r for r in source.records() if isinstance(r, Tombstone)]
+    assert [(g.kind, g.id, g.reason) for g in gone] == [("item", 999, "gone")]
+
+
+def test_no_deletions_are_marked_when_some_pages_could_not_be_read(site):
+    source = CrawlSource(site.base, client=HttpClient(retries=0), max_page_bytes=500_000)
+    source.known_items = {27, 999}
+    assert not [r for r in source.records() if isinstance(r, Tombstone)]
+    assert source.skipped.get("deletions") == 1
+
+
+def test_the_command_line_crawls_with_via_crawl_and_a_delay(site, tmp_path):
+    archive = tmp_path / "lib.db"
+    result = CliRunner().invoke(
+        cli, ["export", site.base, str(archive), "--via", "crawl", "--delay", "0.01", "-q"]
+    )
+
+    assert result.exit_code == 0, result.output
+    db = sqlite3.connect(archive)
+    assert db.execute("select count(*) from items where source = 'crawl'").fetchone()[0] >= 5
+    counts = json.loads(db.execute("select counts from runs").fetchone()[0])
+    assert counts["skipped"]["robots"] >= 1 and counts["skipped"]["redirect-loop"] == 1
