@@ -319,12 +319,14 @@ class _Downloader:
     def fetch(self, task: _Task) -> _Outcome:
         try:
             return self._fetch(task)
+        except requests.RequestException as exc:  # before OSError: it is one
+            return _Outcome(
+                task, "failed", error=f"download broke off ({type(exc).__name__}); resumes next run"
+            )
         except (UnsafePathError, OSError) as exc:
             return _Outcome(task, "failed", error=f"cannot write the file: {exc}")
         except WPMigrateError as exc:
             return _Outcome(task, "failed", error=str(exc))
-        except requests.RequestException as exc:
-            return _Outcome(task, "failed", error=f"download broke off: {type(exc).__name__}")
 
     def _fetch(self, task: _Task) -> _Outcome:
         if not host_allowed(task.url, self.hosts):
