@@ -321,12 +321,6 @@ def test_join_columns_are_indexed(db):
         assert any(t == table and cols[0] == column for t, cols in indexed), (table, column)
 
 
-@pytest.mark.xfail(
-    reason="archive.py INDEXES leaves foreign-key join columns unindexed: items.author_id, "
-    "items.parent_id, items.featured_media_id, terms.parent_id, comments.parent_id, "
-    "media.author_id, item_versions.run_id (issue 3: indexes on the join columns)",
-    strict=True,
-)
 def test_every_foreign_key_column_is_indexed(db):
     unindexed = [
         f"{table.name}.{fk.column}"
@@ -446,11 +440,6 @@ def test_keep_history_saves_the_previous_version(tmp_path, archive_path):
         ]
 
 
-@pytest.mark.xfail(
-    reason="pipeline.py cleans item titles, term and author names but not comment author "
-    "names: WordPress stores them escaped (_wp_specialchars), so 'A &amp; B' is archived as is",
-    strict=True,
-)
 def test_comment_author_names_are_decoded(tmp_path):
     text = SAMPLE.read_text(encoding="utf-8")
     original = "<wp:comment_author><![CDATA[Marta Ferreira]]></wp:comment_author>"

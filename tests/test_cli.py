@@ -427,12 +427,6 @@ def test_query_on_a_missing_archive(monkeypatch, capsys, tmp_path):
     assert not (tmp_path / "none.db").exists()
 
 
-@pytest.mark.xfail(
-    reason="a damaged archive (valid header, damaged pages) makes export die with a traceback: "
-    "sqlite3.DatabaseError from archive.py's writes is not turned into a one-line error "
-    "(cli.main only catches WPMigrateError)",
-    strict=True,
-)
 def test_damaged_archive_is_one_line(archive):
     data = bytearray(archive.read_bytes())
     noise = random.Random(3)

@@ -314,3 +314,11 @@ def test_sync_applies_the_mapping_the_export_used(tmp_path):
         conn.execute("delete from reports")
     wpmigrate("sync", str(archive), "--quiet")
     assert rows(archive, "select count(*) from reports") == [(13,)]
+
+
+def test_a_failed_first_export_leaves_no_archive_behind(tmp_path):
+    archive = tmp_path / "library.db"
+    junk = Path(__file__).resolve().parent / "fixtures" / "wxr" / "junk.bin"
+    result = wpmigrate("export", str(junk), str(archive), check=False)
+    assert result.returncode == 1
+    assert list(tmp_path.iterdir()) == []

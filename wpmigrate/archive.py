@@ -233,14 +233,11 @@ FOREIGN_KEYS = [
     ("item_versions", "run_id", "runs", "id"),
 ]
 
+# Every foreign-key column is indexed (see ensure_schema); these are the extra ones.
 INDEXES = [
     ("items", ["type", "status"]),
     ("items", ["modified_gmt"]),
     ("terms", ["taxonomy", "slug"]),
-    ("item_terms", ["term_id"]),
-    ("media", ["item_id"]),
-    ("comments", ["item_id"]),
-    ("changes", ["item_id"]),
 ]
 
 FTS = {"items": ["title", "excerpt", "content_text"]}
@@ -314,6 +311,7 @@ class Archive:
             raise ArchiveError(f"archive {path} does not exist")
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         _check_is_sqlite(conn, path)
+        conn.set_authorizer(_no_attach)
         return sqlite_utils.Database(conn)
 
     def close(self) -> None:
@@ -356,7 +354,8 @@ class Archive:
                 for column, col_type in missing.items():
                     table.add_column(column, col_type)
         self._ensure_foreign_keys()
-        for table, columns in INDEXES:
+        join_columns = [(table, [column]) for table, column, _, _ in FOREIGN_KEYS]
+        for table, columns in INDEXES + join_columns:
             self.db[table].create_index(columns, if_not_exists=True)
         for table, columns in FTS.items():
             if not self.db[table].detect_fts():
@@ -795,6 +794,11 @@ def _marks(values: list[Any]) -> str:
 
 def _not_null(pk: str | tuple[str, ...]) -> set[str]:
     return {pk} if isinstance(pk, str) else set(pk)
+
+
+def _no_attach(action: int, *_: object) -> int:
+    """Read-only means no other file either: ATTACH and VACUUM INTO would create one."""
+    return sqlite3.SQLITE_DENY if action == sqlite3.SQLITE_ATTACH else sqlite3.SQLITE_OK
 
 
 def _check_is_sqlite(conn: sqlite3.Connection, path: Path) -> None:

@@ -427,9 +427,12 @@ def search(archive: str, terms: tuple[str, ...], limit: int, types: tuple[str, .
       wpmigrate search library.db "forced labour"
       wpmigrate search library.db water --type publication --limit 5
     """
+    query = _fts_query(" ".join(terms))
+    if not query:
+        raise WPMigrateError("nothing to search for: give at least one word")
     db = Archive.open_readonly(archive)
     where = "items.deleted_at is null"
-    params: dict[str, Any] = {"query": _fts_query(" ".join(terms)), "limit": limit}
+    params: dict[str, Any] = {"query": query, "limit": limit}
     if types:
         where += " and items.type in (" + ", ".join(f":t{i}" for i in range(len(types))) + ")"
         params.update({f"t{i}": t for i, t in enumerate(types)})
@@ -452,7 +455,7 @@ def search(archive: str, terms: tuple[str, ...], limit: int, types: tuple[str, .
 
 def _fts_query(text: str) -> str:
     """Each word must match (as a prefix-free token); FTS syntax in user input is neutralised."""
-    words = [w.replace('"', '""') for w in text.split()]
+    words = [w.replace('"', '""') for w in text.split() if any(c.isalnum() for c in w)]
     return " ".join(f'"{w}"' for w in words)
 
 
@@ -527,6 +530,9 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except WPMigrateError as exc:
         click.echo(f"wpmigrate: error: {exc}", err=True)
+        sys.exit(1)
+    except sqlite3.DatabaseError as exc:
+        click.echo(f"wpmigrate: error: the archive cannot be used ({exc})", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("\nwpmigrate: interrupted; run the same command again to finish", err=True)

@@ -179,6 +179,7 @@ class Exporter:
             record.description = clean.clean_title(record.description)
             batch.site = record
         elif isinstance(record, Comment):
+            record.author_name = clean.clean_title(record.author_name)
             batch.comments.append((record, clean.to_text(record.content_html)))
         elif isinstance(record, Event):
             if record.item_id in self.skipped_items:
@@ -205,6 +206,8 @@ class Exporter:
         )
 
     def clean_comments(self, item: Item) -> list[str]:
+        for comment in item.comments:
+            comment.author_name = self.cleaner.clean_title(comment.author_name)
         return [self.cleaner.to_text(c.content_html) for c in item.comments]
 
     def _write(self, batch: _Batch, result: RunResult, fetched_at: str) -> None:

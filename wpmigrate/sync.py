@@ -10,10 +10,11 @@ checkpoints it covers, so a killed run re-run finishes the job.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from .archive import Archive
-from .errors import ArchiveError
+from .errors import ArchiveError, WPMigrateError
 from .mapping import Mapping
 from .pipeline import Exporter, RunResult, Source
 from .progress import Progress
@@ -49,6 +50,53 @@ def run(
     `detect_deletions` (sync) marks what the source no longer shows; `full` re-reads
     everything even where the archive says it is unchanged.
     """
+    created = not Path(archive_path).exists()
+    try:
+        return _run(
+            source,
+            archive_path,
+            mapping,
+            command=command,
+            detect_deletions=detect_deletions,
+            full=full,
+            keep_history=keep_history,
+            force=force,
+            progress=progress,
+        )
+    except WPMigrateError:
+        if created:
+            _discard_if_empty(Path(archive_path))
+        raise
+
+
+def _discard_if_empty(path: Path) -> None:
+    """A first export that failed before writing any content leaves no archive behind."""
+    if not path.exists():
+        return
+    with sqlite3.connect(path) as conn:
+        try:
+            written = conn.execute(
+                "select (select count(*) from items) + (select count(*) from media)"
+            ).fetchone()[0]
+        except sqlite3.Error:
+            return
+    if written == 0:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _run(
+    source: Source,
+    archive_path: str | Path,
+    mapping: Mapping,
+    *,
+    command: str,
+    detect_deletions: bool,
+    full: bool,
+    keep_history: bool,
+    force: bool,
+    progress: Progress | None,
+) -> RunResult:
     with Archive.open(archive_path, create=command == "export") as archive:
         site = archive.site()
         if command == "sync" and site is None:
