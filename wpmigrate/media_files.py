@@ -187,8 +187,13 @@ def download_files(
 
 
 def allowed_hosts(site_url: str, extra: Iterable[str]) -> set[str]:
-    """Lower-case `host[:port]` values downloads may come from."""
-    hosts = {urlsplit(site_url).netloc.lower()}
+    """Lower-case `host[:port]` values downloads may come from.
+
+    The site's host and its `www.` twin (`example.org` and `www.example.org` are one site,
+    as `pipeline.same_site` has it), plus the `--media-host` values.
+    """
+    site = urlsplit(site_url).netloc.lower()
+    hosts = {site, site.removeprefix("www.") if site.startswith("www.") else "www." + site}
     for host in extra:
         host = host.strip().lower()
         hosts.add(urlsplit(host).netloc if "//" in host else host.strip("/"))
