@@ -94,6 +94,47 @@ def robots_rules(site) -> Iterator[None]:
         plugin.unlink(missing_ok=True)
 
 
+SNAPSHOT_PHP = """
+global $wpdb;
+$rows = $wpdb->get_results(
+    "SELECT option_name, option_value, autoload FROM {$wpdb->options}", ARRAY_A
+);
+file_put_contents( PATH, serialize( $rows ) );
+echo 'ok';
+"""
+RESTORE_PHP = """
+global $wpdb;
+$saved = array();
+foreach ( unserialize( file_get_contents( PATH ) ) as $row ) {
+    $saved[ $row['option_name'] ] = $row;
+}
+$now = $wpdb->get_results( "SELECT option_name, option_value FROM {$wpdb->options}", OBJECT_K );
+foreach ( $now as $name => $row ) {
+    if ( ! isset( $saved[ $name ] ) ) {
+        $wpdb->delete( $wpdb->options, array( 'option_name' => $name ) );
+    }
+}
+foreach ( $saved as $name => $row ) {
+    if ( ! isset( $now[ $name ] ) || $now[ $name ]->option_value !== $row['option_value'] ) {
+        $wpdb->replace( $wpdb->options, $row );
+    }
+}
+wp_cache_flush();
+echo 'ok';
+"""
+
+
+@contextmanager
+def options_restored(site, snapshot: Path) -> Iterator[None]:
+    """Put every WordPress option back as it was: switching themes also rewrites theme mods
+    and the rewrite rules, which other tests of the session rely on."""
+    site.php(SNAPSHOT_PHP.replace("PATH", repr(str(snapshot))))
+    try:
+        yield
+    finally:
+        site.php(RESTORE_PHP.replace("PATH", repr(str(snapshot))))
+
+
 class RecordingClient(HttpClient):
     """Notes every URL asked for, to prove robots.txt was obeyed."""
 
@@ -113,16 +154,12 @@ def expected(wordpress) -> dict[int, dict]:
 
 
 @pytest.fixture(scope="module")
-def rest_off(wordpress):
-    """REST off, a robots.txt rule for our agent; both undone afterwards, theme too."""
-    theme = wordpress.php("echo get_stylesheet();").strip()
-    with robots_rules(wordpress):
+def rest_off(wordpress, tmp_path_factory):
+    """REST off, a robots.txt rule for our agent; all undone afterwards, theme included."""
+    snapshot = tmp_path_factory.mktemp("options") / "options.ser"
+    with options_restored(wordpress, snapshot), robots_rules(wordpress):
         wordpress.set_rest_enabled(False)
-        try:
-            yield wordpress
-        finally:
-            wordpress.set_rest_enabled(True)
-            wordpress.set_theme(theme)
+        yield wordpress
 
 
 @pytest.fixture(scope="module", params=THEMES)
