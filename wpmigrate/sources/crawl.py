@@ -411,7 +411,6 @@ class CrawlSource:
         for post_type in types:
             if post_type in ("page", "attachment"):
                 continue
-            dated = False
             if post_type == "post" and self._home_is_blog and self._home_listing is not None:
                 listings = itertools.chain(
                     [self._home_listing], self._listing_pages(self._home_listing.next_url)
@@ -419,11 +418,24 @@ class CrawlSource:
             else:
                 first = self.home + "?" + urlencode({"post_type": post_type})
                 listings = self._listing_pages(first, first_page=True)
-            for listing in listings:
-                self._record_listing(listing)
-                dated = dated or any(e.date_gmt for e in listing.entries)
-            if not dated:
+            shown, dated = self._read_listing(listings, post_type)
+            if shown and not dated:
                 self._read_feed(post_type)
+
+    def _read_listing(self, listings: Iterator[x.Listing], post_type: str) -> tuple[bool, bool]:
+        """Record a type's listing pages: (did it list that type?, did it show dates?).
+
+        A type WordPress gives no listing (not publicly queryable) falls back to the blog:
+        that is noticed on page 1 and not paged through again."""
+        shown = dated = False
+        for listing in listings:
+            mine = [e for e in listing.entries if e.type in ("", post_type)]
+            if not mine:
+                break
+            self._record_listing(listing)
+            shown = True
+            dated = dated or any(e.date_gmt for e in mine)
+        return shown, dated
 
     def _listing_pages(self, url: str | None, *, first_page: bool = False) -> Iterator[x.Listing]:
         """Page 1 (when asked) and the pages after it, fetched ahead when the page numbers

@@ -11,6 +11,7 @@ Twenty Twenty-Three and Twenty Twenty-One.
 from __future__ import annotations
 
 import copy
+import functools
 import html as _html
 import json
 import re
@@ -80,6 +81,16 @@ def _has_class(name: str) -> str:
 
 def _any_class(*names: str) -> str:
     return " or ".join(_has_class(n) for n in names)
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(expression: str) -> etree.XPath:
+    return etree.XPath(expression)
+
+
+def _find(element: Any, expression: str) -> list[Any]:
+    """element.xpath(expression), compiled once: the chrome filters are long to parse."""
+    return _compiled(expression)(element)
 
 
 _IN_CHROME = (
@@ -278,7 +289,7 @@ def extract_post(doc: HtmlElement, url: str, headers: dict[str, str] | None = No
     page.featured = _featured_image(doc, url, page.media)
     page.comments = extract_comments(doc)
     page.comments_open = bool(
-        doc.xpath("//form[@id='commentform' or contains(@action, 'wp-comments-post')]")
+        _find(doc, "//form[@id='commentform' or contains(@action, 'wp-comments-post')]")
     )
     return page
 
@@ -293,13 +304,13 @@ def content_region(doc: HtmlElement) -> HtmlElement | None:
         f"//*[{_has_class('post-content')}]",
         f"//*[{_has_class('entry')}]",
     ):
-        found = doc.xpath(xpath + _OUTSIDE_CHROME)
+        found = _find(doc, xpath + _OUTSIDE_CHROME)
         if found:
             return found[0]
-    if doc.xpath(f"//*[{_any_class('wp-site-blocks', 'wp-block-post-title', 'entry-title')}]"):
+    if _find(doc, f"//*[{_any_class('wp-site-blocks', 'wp-block-post-title', 'entry-title')}]"):
         return None  # WordPress's own markup, without a content element: the post is empty
     for xpath in ("//article", "//main", "//*[@role='main']", "//*[@id='content']"):
-        found = doc.xpath(xpath)
+        found = _find(doc, xpath)
         if found:
             return strip_page_furniture(found[0])
     return None
@@ -308,10 +319,11 @@ def content_region(doc: HtmlElement) -> HtmlElement | None:
 def strip_chrome(region: HtmlElement) -> HtmlElement:
     """A copy of `region` without scripts, forms, share buttons, related posts and the like."""
     region = _copy(region)
-    doomed = region.xpath(
+    doomed = _find(
+        region,
         ".//script | .//style | .//noscript | .//template | .//form | .//*["
         + " or ".join(_has_class(c) for c in _STRIP_CLASSES)
-        + "]"
+        + "]",
     )
     for element in doomed:
         _drop(element)
@@ -323,8 +335,8 @@ def strip_page_furniture(region: HtmlElement) -> HtmlElement:
     region = strip_chrome(region)
     furniture = " or ".join(_has_class(c) for c in _CHROME_CLASSES)
     ids = " or ".join(f"@id='{i}'" for i in _CHROME_IDS)
-    for element in region.xpath(
-        f".//header | .//nav | .//aside | .//footer | .//h1 | .//*[{furniture} or {ids}]"
+    for element in _find(
+        region, f".//header | .//nav | .//aside | .//footer | .//h1 | .//*[{furniture} or {ids}]"
     ):
         _drop(element)
     return region
@@ -333,7 +345,7 @@ def strip_page_furniture(region: HtmlElement) -> HtmlElement:
 def extract_comments(doc: HtmlElement) -> list[Comment]:
     """Approved comments as the page shows them (id, thread parent, author, date, text)."""
     comments: list[Comment] = []
-    for li in doc.xpath("//li[starts-with(@id, 'comment-')]"):
+    for li in _find(doc, "//li[starts-with(@id, 'comment-')]"):
         comment_id = _int(li.get("id", "")[8:])
         if comment_id is None:
             continue
@@ -345,7 +357,7 @@ def extract_comments(doc: HtmlElement) -> list[Comment]:
             li, f".//*[{_has_class('fn')} or {_has_class('wp-block-comment-author-name')}]"
         )
         when = _own(li, ".//time[@datetime]")
-        link = author[0].xpath(".//a[@href]") if author else []
+        link = _find(author[0], ".//a[@href]") if author else []
         li_classes = (li.get("class") or "").split()
         comments.append(
             Comment(
@@ -384,7 +396,7 @@ def next_page_url(doc: HtmlElement, url: str) -> str | None:
         f"//*[{_has_class('nav-previous')}]//a/@href",
         "//a[@rel='next']/@href",
     ):
-        found = doc.xpath(xpath)
+        found = _find(doc, xpath)
         if found:
             return urljoin(url, str(found[0]).strip())
     return None
@@ -394,23 +406,24 @@ def _entry_elements(doc: HtmlElement) -> list[HtmlElement]:
     """Elements carrying a post_class (`post-N type-X`), outermost only; else bare articles."""
     found = [
         el
-        for el in doc.xpath("//body//*[contains(@class, 'type-') and contains(@class, 'post-')]")
+        for el in _find(doc, "//body//*[contains(@class, 'type-') and contains(@class, 'post-')]")
         if _class_id((el.get("class") or "").split()) is not None
     ]
     outer = [el for el in found if not any(a in found for a in el.iterancestors())]
     if outer:
         return outer
-    return doc.xpath("//main//article | //*[@id='main']//article")
+    return _find(doc, "//main//article | //*[@id='main']//article")
 
 
 def _entry(element: HtmlElement, url: str) -> Entry | None:
     classes = (element.get("class") or "").split()
-    link_el = element.xpath(
+    link_el = _find(
+        element,
         ".//*[self::h1 or self::h2 or self::h3 or "
         + _has_class("entry-title")
         + " or "
         + _has_class("wp-block-post-title")
-        + "]//a[@href] | .//a[@rel='bookmark'][@href]"
+        + "]//a[@href] | .//a[@rel='bookmark'][@href]",
     )
     if not link_el:
         return None
@@ -423,7 +436,8 @@ def _entry(element: HtmlElement, url: str) -> Entry | None:
         title_html=inner_html(heading),
         password_required="post-password-required" in classes,
     )
-    excerpt = element.xpath(
+    excerpt = _find(
+        element,
         ".//*["
         + " or ".join(
             _has_class(c)
@@ -435,11 +449,11 @@ def _entry(element: HtmlElement, url: str) -> Entry | None:
                 "post-excerpt",
             )
         )
-        + "]"
+        + "]",
     )
     if excerpt and not entry.password_required:
         entry.excerpt_html = inner_html(strip_chrome(excerpt[0]))
-    times = element.xpath(".//time[@datetime]")
+    times = _find(element, ".//time[@datetime]")
     if times:
         entry.date, entry.date_gmt = split_datetime(times[0].get("datetime"))
     entry.term_links = term_links(element, url)
@@ -495,15 +509,16 @@ def _archive_name(doc: HtmlElement) -> str:
         f"//h1[{_any_class('page-title', 'wp-block-query-title', 'archive-title')}]",
         "//main//h1",
     ):
-        found = doc.xpath(xpath)
+        found = _find(doc, xpath)
         if found:
-            spans = found[0].xpath("./span")
+            spans = _find(found[0], "./span")
             return inner_html(spans[-1]) if spans else inner_html(found[0])
     return _html.escape(document_title(doc)[0], quote=False)
 
 
 def _archive_description(doc: HtmlElement) -> str:
-    found = doc.xpath(
+    found = _find(
+        doc,
         "//*["
         + " or ".join(
             _has_class(c)
@@ -514,7 +529,7 @@ def _archive_description(doc: HtmlElement) -> str:
                 "term-description",
             )
         )
-        + "]"
+        + "]",
     )
     return inner_html(found[0]).strip() if found else ""
 
@@ -540,7 +555,7 @@ def extract_site(doc: HtmlElement) -> SiteInfo:
         or _meta(doc, "description")
         or rest
     )
-    feeds = doc.xpath("//link[@rel='alternate'][@type='application/rss+xml']/@href")
+    feeds = _find(doc, "//link[@rel='alternate'][@type='application/rss+xml']/@href")
     info.feed_url = str(feeds[0]) if feeds else ""
     return info
 
@@ -579,7 +594,7 @@ def document_title(doc: HtmlElement, *, home: bool = False) -> tuple[str, str]:
 
 
 def canonical_url(doc: HtmlElement, url: str) -> str:
-    found = doc.xpath("//head/link[@rel='canonical']/@href")
+    found = _find(doc, "//head/link[@rel='canonical']/@href")
     return urljoin(url, str(found[0]).strip()) if found else url
 
 
@@ -587,7 +602,7 @@ def term_links(scope: HtmlElement, url: str, condition: str = "") -> list[TermLi
     """Links to term archives: rel="tag"/"category tag" and `cat-item-N`/`tag-link-N` lists."""
     links: list[TermLink] = []
     seen: set[str] = set()
-    for a in scope.xpath(f".//a[@href][contains(concat(' ', @rel, ' '), ' tag ')]{condition}"):
+    for a in _find(scope, f".//a[@href][contains(concat(' ', @rel, ' '), ' tag ')]{condition}"):
         href = urljoin(url, a.get("href", "").strip())
         if href in seen:
             continue
@@ -599,12 +614,12 @@ def term_links(scope: HtmlElement, url: str, condition: str = "") -> list[TermLi
 def term_ids_by_url(doc: HtmlElement, url: str) -> dict[str, int]:
     """Term ids widgets reveal: `<li class="cat-item cat-item-12"><a href>`, `tag-link-12`."""
     found: dict[str, int] = {}
-    for li in doc.xpath("//li[contains(@class, 'cat-item-')]"):
+    for li in _find(doc, "//li[contains(@class, 'cat-item-')]"):
         term_id = _prefixed_int((li.get("class") or "").split(), "cat-item-")
         link = li.find("a")
         if term_id and link is not None and link.get("href"):
             found[urljoin(url, link.get("href").strip())] = term_id
-    for a in doc.xpath("//a[contains(@class, 'tag-link-')][@href]"):
+    for a in _find(doc, "//a[contains(@class, 'tag-link-')][@href]"):
         term_id = _prefixed_int((a.get("class") or "").split(), "tag-link-")
         if term_id:
             found[urljoin(url, a.get("href").strip())] = term_id
@@ -614,11 +629,11 @@ def term_ids_by_url(doc: HtmlElement, url: str) -> dict[str, int]:
 def media_refs(scope: HtmlElement, url: str) -> list[MediaRef]:
     """Images (with `wp-image-N` ids) and linked documents (PDF, DOCX...) in `scope`."""
     refs: dict[str, MediaRef] = {}
-    for img in scope.xpath(".//img[@src]"):
+    for img in _find(scope, ".//img[@src]"):
         ref = _image_ref(img, url)
         if ref is not None and ref.url not in refs and is_upload(ref.url):
             refs[ref.url] = ref
-    for a in scope.xpath(".//a[@href]"):
+    for a in _find(scope, ".//a[@href]"):
         href = urljoin(url, a.get("href", "").strip())
         if _extension(href) in DOCUMENT_EXTENSIONS and href not in refs:
             refs[href] = MediaRef(url=href, title=text_of(a))
@@ -723,15 +738,17 @@ def _int(value: str) -> int | None:
 def _post_article(doc: HtmlElement, post_id: int | None) -> HtmlElement | None:
     """The element with the post's own post_class (classic themes print it on singles)."""
     if post_id is not None:
-        found = doc.xpath(f"//*[@id='post-{post_id}'] | //article[{_has_class(f'post-{post_id}')}]")
+        found = _find(
+            doc, f"//*[@id='post-{post_id}'] | //article[{_has_class(f'post-{post_id}')}]"
+        )
         if found:
             return found[0]
-    found = doc.xpath("//main//article[starts-with(@id, 'post-')]" + _OUTSIDE_CHROME)
+    found = _find(doc, "//main//article[starts-with(@id, 'post-')]" + _OUTSIDE_CHROME)
     return found[0] if found else None
 
 
 def _shortlink_id(doc: HtmlElement, headers: dict[str, str]) -> int | None:
-    candidates = [str(h) for h in doc.xpath("//head/link[@rel='shortlink']/@href")]
+    candidates = [str(h) for h in _find(doc, "//head/link[@rel='shortlink']/@href")]
     candidates += re.findall(r"<([^>]+)>;\s*rel=\"?shortlink", headers.get("Link", ""))
     for href in candidates:
         values = parse_qs(urlsplit(href).query).get("p") or parse_qs(urlsplit(href).query).get(
@@ -739,7 +756,7 @@ def _shortlink_id(doc: HtmlElement, headers: dict[str, str]) -> int | None:
         )
         if values and values[0].isdigit():
             return int(values[0])
-    alternates = doc.xpath("//head/link[@rel='alternate'][@type='application/json']/@href")
+    alternates = _find(doc, "//head/link[@rel='alternate'][@type='application/json']/@href")
     for href in alternates:
         match = re.search(r"/wp/v2/[^/?]+/(\d+)", str(href))
         if match:
@@ -751,20 +768,22 @@ def _password_required(doc: HtmlElement, post_classes: list[str]) -> bool:
     if "post-password-required" in post_classes:
         return True
     return bool(
-        doc.xpath(
-            f"//form[{_has_class('post-password-form')} or contains(@action, 'action=postpass')]"
+        _find(
+            doc,
+            f"//form[{_has_class('post-password-form')} or contains(@action, 'action=postpass')]",
         )
     )
 
 
 def _title_html(doc: HtmlElement, protected: bool) -> str:
     found = (
-        doc.xpath(
+        _find(
+            doc,
             f"//h1[{_any_class('entry-title', 'wp-block-post-title', 'post-title')}]"
-            + _OUTSIDE_CHROME
+            + _OUTSIDE_CHROME,
         )
-        or doc.xpath("//article//h1" + _OUTSIDE_CHROME)
-        or doc.xpath("//main//h1")
+        or _find(doc, "//article//h1" + _OUTSIDE_CHROME)
+        or _find(doc, "//main//h1")
     )
     title = inner_html(found[0]).strip() if found else ""
     if not title:
@@ -784,7 +803,7 @@ def _without_protected_prefix(title: str, doc: HtmlElement) -> str:
 
 
 def _meta(doc: HtmlElement, name: str) -> str:
-    found = doc.xpath(f"//head/meta[@property='{name}' or @name='{name}']/@content")
+    found = _find(doc, f"//head/meta[@property='{name}' or @name='{name}']/@content")
     return str(found[0]).strip() if found else ""
 
 
@@ -811,7 +830,7 @@ def _meta_dates(doc: HtmlElement) -> dict[str, str]:
 
 def _jsonld_nodes(doc: HtmlElement) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = []
-    for script in doc.xpath("//script[@type='application/ld+json']"):
+    for script in _find(doc, "//script[@type='application/ld+json']"):
         text = script.text or ""
         if len(text) > _JSONLD_MAX:
             continue
@@ -845,17 +864,18 @@ def _time_value(doc: HtmlElement, which: str) -> str | None:
             "//time[@itemprop='dateModified']",
         )
     for xpath in xpaths:
-        found = doc.xpath(xpath + _OUTSIDE_CHROME)
+        found = _find(doc, xpath + _OUTSIDE_CHROME)
         if found:
             return found[0].get("datetime")
     return None
 
 
 def _post_author(doc: HtmlElement, meta: dict[str, str]) -> tuple[str, str]:
-    links = doc.xpath("//a[@href][contains(concat(' ', @rel, ' '), ' author ')]" + _OUTSIDE_CHROME)
-    names = doc.xpath(
+    links = _find(doc, "//a[@href][contains(concat(' ', @rel, ' '), ' author ')]" + _OUTSIDE_CHROME)
+    names = _find(
+        doc,
         f"//*[{_has_class('wp-block-post-author__name')} or ({_any_class('author')} and "
-        f"{_has_class('vcard')})]" + _OUTSIDE_CHROME
+        f"{_has_class('vcard')})]" + _OUTSIDE_CHROME,
     )
     name = text_of(names[0]) if names else ""
     if links:
@@ -867,7 +887,7 @@ def _post_author(doc: HtmlElement, meta: dict[str, str]) -> tuple[str, str]:
 
 
 def _featured_image(doc: HtmlElement, url: str, content_media: list[MediaRef]) -> MediaRef | None:
-    found = doc.xpath(f"//img[{_has_class('wp-post-image')}]" + _OUTSIDE_CHROME)
+    found = _find(doc, f"//img[{_has_class('wp-post-image')}]" + _OUTSIDE_CHROME)
     if not found:
         return None
     ref = _image_ref(found[0], url)
@@ -876,7 +896,7 @@ def _featured_image(doc: HtmlElement, url: str, content_media: list[MediaRef]) -
     for known in content_media:
         if known.id and original_file_url(known.url) == original_file_url(ref.url):
             ref.id = known.id
-    captions = found[0].xpath("ancestor::figure[1]/figcaption")
+    captions = _find(found[0], "ancestor::figure[1]/figcaption")
     if captions:
         ref.caption = inner_html(captions[0]).strip()
     return ref
@@ -889,7 +909,7 @@ def _image_ref(img: HtmlElement, url: str) -> MediaRef | None:
     classes = (img.get("class") or "").split()
     absolute = urljoin(url, src)
     original = original_file_url(_largest_candidate(img.get("srcset") or "", url) or absolute)
-    captions = img.xpath("ancestor::figure[1]/figcaption")
+    captions = _find(img, "ancestor::figure[1]/figcaption")
     ref = MediaRef(
         url=original,
         id=_prefixed_int(classes, "wp-image-"),
@@ -913,8 +933,10 @@ def _largest_candidate(srcset: str, url: str) -> str:
 
 
 def _page_links(region: HtmlElement, url: str) -> list[str]:
-    hrefs = region.xpath(
-        f".//*[{_has_class('page-links')}]//a/@href | .//a[{_has_class('post-page-numbers')}]/@href"
+    hrefs = _find(
+        region,
+        f".//*[{_has_class('page-links')}]//a/@href"
+        f" | .//a[{_has_class('post-page-numbers')}]/@href",
     )
     seen: list[str] = []
     for href in hrefs:
@@ -950,7 +972,7 @@ def _own(li: HtmlElement, xpath: str) -> list[HtmlElement]:
     """Matches inside this comment, not inside its replies."""
     return [
         el
-        for el in li.xpath(xpath)
+        for el in _find(li, xpath)
         if next(
             (a for a in el.iterancestors("li") if (a.get("id") or "").startswith("comment-")), None
         )
@@ -959,7 +981,7 @@ def _own(li: HtmlElement, xpath: str) -> list[HtmlElement]:
 
 
 def _first_text(doc: HtmlElement, xpath: str) -> str:
-    found = doc.xpath(xpath)
+    found = _find(doc, xpath)
     return text_of(found[0]) if found else ""
 
 
