@@ -146,6 +146,7 @@ class RESTSource:
         self.known = known
         self.detect_deletions = detect_deletions
         self._site: Site | None = None
+        self._listings: dict[str, Future] = {}  # wp/v2/types, wp/v2/taxonomies
 
     def describe(self) -> str:
         return self.root.url if self.root else self.start_url
@@ -181,9 +182,19 @@ class RESTSource:
             ) from None
 
     def site(self) -> Site:
-        """The site as the API index describes it; asked once (`--via auto` asks first)."""
+        """The site as the API index describes it; asked once (`--via auto` asks first).
+
+        wp/v2/types and wp/v2/taxonomies are asked at the same time: `collections()` needs
+        them next, and none of the three answers depends on another.
+        """
         if self._site is None:
-            self._site = self._read_site()
+            self.discover()
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                self._listings = {
+                    what: pool.submit(self.get_json, self._listing_of(what))
+                    for what in ("types", "taxonomies")
+                }
+                self._site = self._read_site()
         return self._site
 
     def _read_site(self) -> Site:
@@ -203,12 +214,23 @@ class RESTSource:
             gmt_offset=_float(index.get("gmt_offset")),
         )
 
+    def _listing(self, what: str) -> Any:
+        """The answer of wp/v2/`what`: the one `site()` fetched, or a new request."""
+        fetched = self._listings.pop(what, None)
+        body, _ = fetched.result() if fetched is not None else self.get_json(self._listing_of(what))
+        return body
+
+    def _listing_of(self, what: str) -> str:
+        """The URL of wp/v2/types or wp/v2/taxonomies (edit context when authenticated)."""
+        context = {"context": "edit"} if self.authenticated else {}
+        return self.discover().route(f"wp/v2/{what}", context)
+
     def collections(self) -> list[Collection]:
         """Every collection to read, in the order records should reach the archive."""
         root = self.discover()
         context = {"context": "edit"} if self.authenticated else {}
-        types, _ = self.get_json(root.route("wp/v2/types", context))
-        taxonomies, _ = self.get_json(root.route("wp/v2/taxonomies", context))
+        types = self._listing("types")
+        taxonomies = self._listing("taxonomies")
         if not isinstance(types, dict) or not isinstance(taxonomies, dict):
             raise SourceError(f"{root.url}: unexpected answer from wp/v2/types")
         found: list[Collection] = [
@@ -544,6 +566,11 @@ def discover_api_root(http: HttpClient, url: str) -> ApiRoot:
         raise SourceError(f"{url}: not a URL")
     if "rest_route=" in parts.query or parts.path.rstrip("/").endswith("/wp-json"):
         return ApiRoot(url if "rest_route=" in parts.query else url.rstrip("/") + "/")
+    # HEAD first: WordPress sends the Link header and stops before rendering the page.
+    head = http.head(url, allow_redirects=True)
+    link = head.links.get(API_REL) if head.links else None
+    if link and link.get("url"):
+        return ApiRoot(link["url"])
     response = http.get(url, allow_redirects=True)
     link = response.links.get(API_REL) if response.links else None
     if link and link.get("url"):
