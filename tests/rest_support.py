@@ -179,6 +179,12 @@ class ReplayClient:
         response.encoding = "utf-8"
         return response
 
+    def head(self, url: str, **kwargs: Any) -> requests.Response:
+        response = self.get(url, **kwargs)
+        response._content = b""
+        response.raw = _RawBody(b"")
+        return response
+
     def close(self) -> None:
         pass
 
@@ -216,6 +222,8 @@ def row_counts(path: str | os.PathLike[str]) -> dict[str, int]:
 # -- the fewest requests an export can make ------------------------------------------------------
 
 DISCOVERY_REQUESTS = 4  # the page given (its Link header), the index, wp/v2/types, wp/v2/taxonomies
+TEC_PER_PAGE = 50  # The Events Calendar's maximum per_page
+TEC_WINDOW = {"start_date": "1970-01-01 00:00:00", "end_date": "2200-01-01 00:00:00"}
 
 
 def collection_totals(
@@ -242,12 +250,22 @@ def collection_totals(
         response = get.get(api + route, params=params, timeout=60)
         response.raise_for_status()
         totals[name] = int(response.headers["X-WP-Total"])
+    namespaces = get.get(api, params={"_fields": "namespaces"}, timeout=60).json()["namespaces"]
+    if "tribe/events/v1" in namespaces and "tribe_events" not in skip_types:
+        # All events, past and future: the archive hides past ones without a start_date.
+        params = {"per_page": 1, **TEC_WINDOW}
+        response = get.get(api + "tribe/events/v1/events", params=params, timeout=60)
+        totals["events:tec"] = int(response.headers.get("X-TEC-Total", 0))
     return totals
 
 
 def minimum_requests(totals: dict[str, int], per_page: int = 100) -> dict[str, int]:
-    """Σ ceil(n/per_page) over collections (an empty one still takes a request), discovery,
-    and the probe wpmigrate makes once per items or media collection."""
-    pages = sum(max(1, math.ceil(n / per_page)) for n in totals.values())
+    """Σ ceil(n/per_page) over collections (an empty one still takes a request; The Events
+    Calendar's pages hold 50), discovery, and the probe wpmigrate makes once per items or
+    media collection."""
+    pages = sum(
+        max(1, math.ceil(n / (TEC_PER_PAGE if name == "events:tec" else per_page)))
+        for name, n in totals.items()
+    )
     probes = sum(1 for name in totals if name == "media" or name.startswith("items:"))
     return {"pages": pages, "discovery": DISCOVERY_REQUESTS, "probes": probes}

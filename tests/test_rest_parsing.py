@@ -102,6 +102,11 @@ class HtmlOnlyClient:
 
     requests = 0
 
+    def head(self, url, **kwargs):
+        response = self.get(url)
+        response._content = b""
+        return response
+
     def get(self, url, **kwargs):
         response = requests.Response()
         response.status_code = 200
