@@ -141,6 +141,19 @@ def test_wrong_credentials(wordpress, site_archive, tmp_path):
     assert_kept(path, before)
 
 
+@pytest.mark.parametrize("via", [[], ["--via", "rest"]], ids=["auto", "rest"])
+def test_credentials_in_the_url_are_refused(wordpress, site_archive, tmp_path, via):
+    """They would be sent and then stored with every item's URL: refused, never echoed."""
+    path, before = copy_of(site_archive, tmp_path)
+    secret = wordpress.app_password
+    url = wordpress.url.replace("http://", f"http://admin:{secret}@") + "/wp-json/"
+    done = run_cli("export", url, str(path), *via)
+    assert_one_line_error(done, "credentials in the URL are not accepted", "--user")
+    assert secret not in done.stderr + done.stdout
+    assert_kept(path, before)
+    assert secret.encode() not in path.read_bytes()
+
+
 # -- a site that fails mid-export: recorded responses, then errors -----------------------------
 
 

@@ -25,6 +25,7 @@ from .events import read_plugin_events
 from .http import HttpClient
 
 PER_PAGE = 100
+PASSWORD_ENV = "WPMIGRATE_APP_PASSWORD"  # read by the CLI; named here for error messages
 API_REL = "https://api.w.org/"
 ITEM_FIELDS = (
     "id,date,date_gmt,modified_gmt,slug,status,type,link,title,content,excerpt,author,"
@@ -128,6 +129,7 @@ class RESTSource:
         known: KnownState | None = None,
         detect_deletions: bool = False,
     ):
+        refuse_credentials_in(url)
         self.start_url = url
         self.skip_types = set(skip_types)
         self.skip_taxonomies = set(skip_taxonomies)
@@ -557,6 +559,20 @@ class RESTSource:
             status=COMMENT_STATUS.get(row.get("status", ""), row.get("status", "")),
             type=row.get("type") or "comment",
         )
+
+
+def refuse_credentials_in(url: str) -> None:
+    """A user or password in the URL would be sent, and written to the archive with every
+    item's URL: refuse it and say how to authenticate instead (without echoing it)."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return
+    host = parts.netloc.rpartition("@")[2]
+    shown = urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, ""))
+    raise SourceError(
+        f"{shown}: credentials in the URL are not accepted (they would be stored with every "
+        f"item); use --user NAME and the application password in ${PASSWORD_ENV}"
+    )
 
 
 def discover_api_root(http: HttpClient, url: str) -> ApiRoot:
