@@ -316,7 +316,17 @@ class RESTSource:
             # Probes first: a change made while we read is then caught by the next sync.
             probes = {c.name: pool.submit(self._probe, c) for c in collections if c.tracked}
             plans = {c.name: self._plan(c, probes.get(c.name)) for c in collections}
-            firsts = [pool.submit(self._first_page, plan) for plan in plans.values() if plan]
+            # A probed collection is read once its probe is back, so that a change made while
+            # it is read shows in the next probe; the others are asked for meanwhile.
+            firsts = [
+                pool.submit(self._first_page, plans[c.name])
+                for c in collections
+                if plans[c.name] and not c.tracked
+            ]
+            for c in collections:
+                if plans[c.name] and c.tracked:
+                    probes[c.name].result()
+                    firsts.append(pool.submit(self._first_page, plans[c.name]))
             for future in firsts:
                 future.result()
             self.total_items = sum(
