@@ -213,7 +213,7 @@ class CrawlSource:
             )
         info = x.extract_site(loaded.doc)
         self._home_loaded = loaded
-        self._home_listing = self._on_listing_page(loaded)
+        self._home_listing = self._record_entries(loaded)
         self._home_is_blog = "blog" in x.body_classes(loaded.doc)
         self._pages_fetched.add(_norm(self.home))
         return Site(
@@ -508,9 +508,6 @@ class CrawlSource:
             self._listed[entry.id] = listed
         return listed
 
-    def _on_listing_page(self, loaded: Loaded) -> x.Listing:
-        return self._record_entries(loaded)
-
     def _read_feed(self, post_type: str) -> None:
         """The type's RSS feed, for publication dates a theme does not print (GMT, exact)."""
         first = self.home + "?" + urlencode({"feed": "rss2", "post_type": post_type})
@@ -561,7 +558,7 @@ class CrawlSource:
         elif kind == "author":
             yield from self._on_author_page(loaded)
         elif kind == "listing":
-            self._on_listing_page(loaded)
+            self._record_entries(loaded)
         elif kind == "attachment":
             self._count("attachment-page")
         elif kind == "notfound":
