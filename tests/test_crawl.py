@@ -324,3 +324,30 @@ def test_the_command_line_crawls_with_via_crawl_and_a_delay(site, tmp_path):
     assert db.execute("select count(*) from items where source = 'crawl'").fetchone()[0] >= 5
     counts = json.loads(db.execute("select counts from runs").fetchone()[0])
     assert counts["skipped"]["robots"] >= 1 and counts["skipped"]["redirect-loop"] == 1
+
+
+def test_seo_plugin_sitemaps_are_found_and_classified_by_their_pages(httpserver):
+    site = FakeSite(httpserver, robots="User-agent: *\nDisallow:\n", sitemaps=False, bad=False)
+    b = site.base
+    files = {
+        "post-sitemap.xml": urlset(b, "/2023/06/water-futures-roundtable-recap/"),
+        "publication-sitemap.xml": urlset(b, "/publications/water-access-annual-report-2023/"),
+        "resource_type-sitemap.xml": urlset(b, "/resource-type/report/"),
+        "author-sitemap.xml": urlset(b, "/author/zoe-aberg/"),
+    }
+    rows = "".join(f"<sitemap><loc>{b}/{name}</loc></sitemap>" for name in files)
+    site.text("/sitemap_index.xml", f"<sitemapindex {NS}>{rows}</sitemapindex>", "text/xml")
+    for name, body in files.items():
+        site.text(f"/{name}", body, "application/xml")
+
+    source, records = crawl(site)
+
+    assert {r.id for r in records if isinstance(r, Item)} >= {27, 4}
+    terms = {r.id: r for r in records if isinstance(r, Term)}
+    assert terms[2].taxonomy == "resource_type"
+    water = next(r for r in records if isinstance(r, Item) and r.id == 4)
+    assert ("resource_type", "annual-report") in {
+        (terms[t].taxonomy, terms[t].slug) for t in water.term_ids
+    }
+    assert "/wp-sitemap.xml" in site.requested() and "/sitemap_index.xml" in site.requested()
+    assert source.skipped.get("sitemaps") is None

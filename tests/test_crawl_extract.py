@@ -302,3 +302,31 @@ def test_a_block_theme_page_without_a_content_element_is_an_empty_post():
     post = x.extract_post(x.parse_html(raw[:start] + raw[end:]), f"{BASE}/2023/06/x/")
 
     assert post.id == 27 and post.content_html == ""
+
+
+def test_seo_plugin_metadata_fills_what_the_theme_does_not_print():
+    raw = """<html lang="fr-FR"><head>
+    <title>Rapport annuel | Bibliothèque</title>
+    <link rel="canonical" href="https://s.org/rapport-annuel/">
+    <link rel="shortlink" href="https://s.org/?p=812">
+    <meta property="og:title" content="Rapport annuel">
+    <meta property="article:published_time" content="2024-03-15T10:00:00+01:00">
+    <meta property="article:modified_time" content="2024-04-01T08:30:00+00:00">
+    <script type="application/ld+json" class="yoast-schema-graph">{"@context": "https://schema.org",
+      "@graph": [{"@type": "WebPage", "datePublished": "2020-01-01T00:00:00+00:00"},
+                 {"@type": "Article", "author": {"name": "Inês Duarte"}}]}</script>
+    </head><body class="custom-theme">
+    <div id="page"><nav><a href="/">Accueil</a></nav>
+    <main><article><h2>Rapport annuel</h2><div class="post-body"><p>Le texte.</p></div>
+    <aside>Articles liés</aside></article></main>
+    <footer>Proudly powered by WordPress</footer></div></body></html>"""
+    post = x.extract_post(x.parse_html(raw), "https://s.org/rapport-annuel/")
+
+    assert post.id == 812 and post.url == "https://s.org/rapport-annuel/"
+    assert (post.date, post.date_gmt) == ("2024-03-15T10:00:00", "2024-03-15T09:00:00Z")
+    assert post.modified_gmt == "2024-04-01T08:30:00Z"
+    assert post.author_name == "Inês Duarte"
+    assert post.title_html == "Rapport annuel"
+    body = text(post.content_html)
+    assert "Le texte." in body
+    assert "Proudly powered" not in body and "Articles liés" not in body and "Accueil" not in body
