@@ -139,6 +139,7 @@ def test_wrong_credentials(wordpress, site_archive, tmp_path):
     assert_one_line_error(done, "authentication failed", "--user")
     assert wrong not in done.stderr + done.stdout
     assert_kept(path, before)
+    assert wrong.encode() not in path.read_bytes()  # nor in the failed run's error
 
 
 @pytest.mark.parametrize("via", [[], ["--via", "rest"]], ids=["auto", "rest"])
