@@ -351,3 +351,31 @@ def test_seo_plugin_sitemaps_are_found_and_classified_by_their_pages(httpserver)
     }
     assert "/wp-sitemap.xml" in site.requested() and "/sitemap_index.xml" in site.requested()
     assert source.skipped.get("sitemaps") is None
+
+
+def test_a_sync_skips_pages_whose_sitemap_lastmod_is_what_the_archive_holds(httpserver):
+    page = "/publications/water-access-annual-report-2023/"
+    lastmod = "2024-03-15T11:00:00+01:00"  # any offset: compared in UTC
+
+    def serve() -> FakeSite:
+        base = httpserver.url_for("").rstrip("/")
+        rows = f"<url><loc>{base}{page}</loc><lastmod>{lastmod}</lastmod></url>"
+        httpserver.expect_request("/wp-sitemap-posts-publication-1.xml").respond_with_data(
+            f'<?xml version="1.0"?><urlset {NS}>{rows}</urlset>', content_type="application/xml"
+        )
+        return FakeSite(httpserver, robots="User-agent: *\nDisallow:\n", bad=False)
+
+    _, records = crawl(serve())
+    item = next(r for r in records if isinstance(r, Item) and r.link.endswith(page))
+    assert item.modified_gmt == "2024-03-15T10:00:00Z"
+
+    httpserver.clear()
+    again = serve()
+    source = CrawlSource(again.base, client=HttpClient(retries=0), max_page_bytes=500_000)
+    source.known_pages = {item.source_url: (item.id, item.modified_gmt)}
+    source.known_items = {item.id}
+    records = list(source.records())
+
+    assert page not in again.requested()
+    assert source.skipped["unchanged"] == 1
+    assert not [r for r in records if isinstance(r, (Item, Tombstone)) and r.id == item.id]

@@ -285,3 +285,40 @@ def test_the_command_line_falls_back_to_the_crawl_and_says_so(rest_off, tmp_path
         timeout=300,
     )
     assert refused.returncode == 1 and "rest_cannot_access" in refused.stderr
+
+
+def test_a_crawl_sync_finds_the_edits_and_keeps_the_deleted(rest_off, tmp_path):
+    """The sync scenario over the crawl: exact change set, then a sync that changes nothing."""
+    path = tmp_path / "crawl.db"
+    base = [sys.executable, "-m", "wpmigrate"]
+    run = {"capture_output": True, "text": True, "timeout": 300, "check": True}
+    subprocess.run([*base, "export", rest_off.url, str(path), "--via", "crawl", "-q"], **run)
+    db = sqlite3.connect(path)
+    archived = {r[0] for r in db.execute("select id from items")}
+    try:
+        edits = rest_off.apply_edits()
+        rest_off.set_rest_enabled(False)  # apply_edits works on the database; REST stays off
+        subprocess.run([*base, "sync", str(path), "--via", "crawl", "-q"], **run)
+        changes: dict[str, set[int]] = {}
+        for change, item_id in db.execute(
+            "select change, item_id from changes where run_id = (select max(id) from runs)"
+        ):
+            changes.setdefault(change, set()).add(item_id)
+        disallowed = {
+            r[0] for r in db.execute("select id from items where link like ?", (f"%{DISALLOWED}",))
+        }
+        assert changes["added"] == set(edits["added"]) - disallowed
+        assert changes["modified"] == set(edits["modified"]) & archived
+        gone = (set(edits["deleted"]) | set(edits["trashed"])) & archived
+        assert changes["deleted"] == gone
+        reasons = dict(
+            db.execute("select id, deleted_reason from items where deleted_at is not null")
+        )
+        assert reasons == dict.fromkeys(gone, "gone")
+
+        subprocess.run([*base, "sync", str(path), "--via", "crawl", "-q"], **run)
+        last = db.execute("select count(*) from changes where run_id = (select max(id) from runs)")
+        assert last.fetchone()[0] == 0
+    finally:
+        rest_off.reset()
+        rest_off.set_rest_enabled(False)

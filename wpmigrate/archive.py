@@ -620,6 +620,14 @@ class Archive:
         versions["media"] = {media_id: (modified, ()) for media_id, modified in media}
         return versions
 
+    def known_pages(self) -> dict[str, tuple[int, str | None]]:
+        """Page URL -> (id, modified_gmt) of live items a crawl archived."""
+        rows = self.db.execute(
+            "select source_url, id, modified_gmt from items "
+            "where source = 'crawl' and deleted_at is null"
+        )
+        return {url: (item_id, modified) for url, item_id, modified in rows}
+
     def states(self, prefix: str) -> dict[str, dict[str, Any]]:
         rows = self.db.execute(
             "select collection, state from sync_state where collection like ?", [prefix + "%"]

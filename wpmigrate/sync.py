@@ -18,6 +18,7 @@ from .errors import ArchiveError, WPMigrateError
 from .mapping import Mapping
 from .pipeline import Exporter, RunResult, Source
 from .progress import Progress
+from .sources.crawl import CrawlSource
 from .sources.rest import KnownState, RESTSource
 from .sources.wxr import WXRSource
 
@@ -29,6 +30,13 @@ def prepare_incremental(source: Source, archive: Archive, *, detect_deletions: b
             return  # a first export: read everything
         source.known = KnownState(versions=archive.known_versions(), probes=archive.states("rest:"))
         source.detect_deletions = detect_deletions
+    elif isinstance(source, CrawlSource):
+        pages = archive.known_pages()
+        source.known_pages = pages
+        validators = archive.states("crawl:validators").get("crawl:validators", {})
+        source.validators = {url: tuple(pair) for url, pair in validators.items() if url in pages}
+        if detect_deletions:
+            source.known_items = archive.live_ids()[0]
     elif isinstance(source, WXRSource) and detect_deletions:
         source.known_items, source.known_media = archive.live_ids()
 

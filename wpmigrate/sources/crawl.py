@@ -29,6 +29,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
@@ -36,7 +37,7 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 from lxml import etree
 
 from ..errors import SourceError
-from ..model import Author, Item, Media, Record, Site, Term, Tombstone
+from ..model import Author, Checkpoint, Item, Media, Record, Site, Term, Tombstone
 from . import extract as x
 from . import sitemaps
 from .http import HttpClient, Robots, conditional_headers
@@ -141,6 +142,11 @@ class CrawlSource:
         self.unchanged_urls: list[str] = []  # answered 304 to a conditional request
         self.items_read = 0
         self.known_items: set[int] | None = None  # set by a sync: what the archive holds
+        # Set by an incremental run: page URL -> (item id, modified_gmt) of archived items, so
+        # a sitemap lastmod or a 304 that says "unchanged" spares the page.
+        self.known_pages: dict[str, tuple[int, str | None]] = {}
+        self._unread: set[str] = set()  # single pages that could not be read
+        self._doubts: set[str] = set()  # skips that could hide any item (sitemaps, listings)
         self._pool: ThreadPoolExecutor | None = None
         self._failures_in_a_row = 0
         self._preloaded: dict[str, Loaded | Skip] = {}
@@ -186,16 +192,25 @@ class CrawlSource:
                 self._warn("sitemaps", f"{self.home}: no sitemap found; following links instead")
                 yield from self._from_links()
         yield from self._tombstones()
+        if self.page_validators:
+            state = {url: list(pair) for url, pair in sorted(self.page_validators.items())}
+            yield Checkpoint("crawl:validators", state)
 
     def _tombstones(self) -> Iterator[Tombstone]:
-        """Items a sync knew that this crawl did not find, when nothing left that in doubt."""
+        """Items a sync knew that this crawl did not find, when nothing left that in doubt.
+
+        A single page that could not be read keeps only its own item from being marked; a
+        sitemap, listing or archive that could not be read could hide any item, so then
+        nothing is marked.
+        """
         if not self.known_items:
             return
-        doubts = sorted(k for k in self.skipped if k.startswith(_UNCERTAIN) and k != "http-404")
-        if doubts:
+        if self._doubts:
+            doubts = sorted(self._doubts)
             self._warn("deletions", f"not marking deletions: some pages were not read ({doubts})")
             return
-        for gone in sorted(self.known_items - self._items_out):
+        unread = {known[0] for url, known in self.known_pages.items() if url in self._unread}
+        for gone in sorted(self.known_items - self._items_out - unread):
             yield Tombstone("item", gone, "gone")
 
     def _start(self) -> Site:
@@ -270,6 +285,7 @@ class CrawlSource:
                 continue
             for ref in sitemaps.walk(self._sitemap_body, candidate, seen=seen):
                 if isinstance(ref, sitemaps.SitemapError):
+                    self._doubts.add("broken-sitemap")
                     self._warn("broken-sitemap", str(ref))
                 else:
                     found.append(ref)
@@ -312,6 +328,7 @@ class CrawlSource:
                         seen.add(loc)
                         yield loc, entry.lastmod
             except sitemaps.SitemapError as exc:
+                self._doubts.add("broken-sitemap")
                 self._warn("broken-sitemap", str(exc))
 
     def _classify_unknown(self, refs: list[sitemaps.SitemapRef]) -> None:
@@ -534,11 +551,15 @@ class CrawlSource:
     # -- single pages -----------------------------------------------------------------------
 
     def _singles(self, urls: Iterable[tuple[str, str | None]]) -> Iterator[Record]:
-        pending = ((u, m) for u, m in urls if _norm(u) not in self._pages_fetched)
+        pending = (
+            (u, m)
+            for u, m in urls
+            if _norm(u) not in self._pages_fetched and not self._unchanged(u, m)
+        )
         for (url, lastmod), outcome in self._window(lambda pair: self._load(pair[0]), pending):
             self._pages_fetched.add(_norm(url))
             if isinstance(outcome, Skip):
-                self._note(outcome)
+                self._note(outcome, page=url)
                 continue
             yield from self._on_page(outcome, lastmod)
 
@@ -621,7 +642,7 @@ class CrawlSource:
             excerpt_html="" if post.password_required else listed.excerpt_html,
             date=date,
             date_gmt=date_gmt,
-            modified_gmt=post.modified_gmt or lastmod,
+            modified_gmt=post.modified_gmt or (_utc_z(lastmod) if lastmod else None),
             author_id=author_id,
             parent_id=post.parent_id,
             link=post.url,
@@ -903,9 +924,31 @@ class CrawlSource:
 
     # -- bookkeeping ------------------------------------------------------------------------
 
-    def _note(self, skip: Skip) -> None:
+    def _unchanged(self, url: str, lastmod: str | None) -> bool:
+        """An archived page whose sitemap lastmod is the modification we hold: not fetched."""
+        known = self.known_pages.get(_norm(url))
+        if known is None or not lastmod or _utc_z(lastmod) != known[1]:
+            return False
+        self._seen_unchanged(known[0])
+        return True
+
+    def _seen_unchanged(self, item_id: int) -> None:
+        self._items_out.add(item_id)
+        self._count("unchanged")
+
+    def _note(self, skip: Skip, page: str | None = None) -> None:
+        """Count and report a skip; `page` is the single page it cost, if that is all."""
         if skip.reason == "not-modified":
             self.unchanged_urls.append(skip.message)
+            known = self.known_pages.get(_norm(skip.message))
+            if known is not None:  # 304 for a page we hold: the item is there, unchanged
+                self._seen_unchanged(known[0])
+                return
+        if skip.reason.startswith(_UNCERTAIN) and skip.reason != "http-404":
+            if page is not None:
+                self._unread.add(_norm(page))
+            else:
+                self._doubts.add(skip.reason)
         self._warn(skip.reason, skip.message)
 
     def _warn(self, reason: str, message: str) -> None:
@@ -1022,6 +1065,17 @@ def _media(ref: x.MediaRef, media_id: int, item_id: int, page_url: str) -> Media
 
 def _comment_status(post: x.PostPage) -> str:
     return "open" if post.comments_open else "closed"
+
+
+def _utc_z(value: str) -> str | None:
+    """A sitemap lastmod (W3C datetime, any offset) as the archive writes dates: UTC with Z."""
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _norm(url: str) -> str:
