@@ -478,7 +478,8 @@ def _print_rows(columns: list[str], rows: list[Any], *, as_json: bool, as_csv: b
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, str) and len(value) > 80:
+    """Long text is cut for the table view (--json and --csv give it whole); links never."""
+    if isinstance(value, str) and len(value) > 80 and not value.startswith(("http://", "https://")):
         return value[:77] + "..."
     return value
 
