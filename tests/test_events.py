@@ -424,3 +424,20 @@ def test_wxr_events_wait_for_a_later_venue_and_never_for_a_missing_one():
     assert (done[1].venue, done[1].city) == ("Hall & Annex", "Leeds")
     assert (done[2].venue, done[2].start) == ("", "2024-03-01T10:00:00")
     assert reader.waiting == []
+
+
+def test_a_crawl_joins_the_ical_export_to_the_event_pages_it_found(
+    calendars, tmp_path, monkeypatch
+):
+    """REST off: the event posts come from the crawl, their dates from the iCal export."""
+    archive = tmp_path / "crawl.db"
+    calendars.set_rest_enabled(False)
+    try:
+        wpmigrate(monkeypatch, "export", calendars.url, archive, "--via", "crawl")
+    finally:
+        calendars.set_rest_enabled(True)
+    ids = calendars.manifest["events"][AI1EC]
+    # Given the post ids, the export reaches back three years: the past lecture is in it.
+    assert events_by_slug(archive, ids) == {**AI1EC_EVENTS, **PAST_AI1EC}
+    sources = rows(archive, "select distinct source from items where type = 'ai1ec_event'")
+    assert sources == [("crawl",)]

@@ -36,10 +36,12 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
+from .. import events as ev
 from ..errors import SourceError
 from ..model import Author, Checkpoint, Item, Media, Record, Site, Term, Tombstone
 from . import extract as x
 from . import sitemaps
+from .events import AI1EC_EXPORT, AI1EC_MAX_BYTES
 from .http import HttpClient, Robots, conditional_headers
 from .wxr import _synthetic_id
 
@@ -52,6 +54,7 @@ MAX_WARNINGS = 200
 MAX_PRINTED_WARNINGS = 20
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 XML_TYPES = ("xml", "text/plain", "gzip", "octet-stream")
+ICAL_TYPES = ("text/calendar", "text/plain", "octet-stream")
 _NOT_CONTENT = re.compile(
     r"/(wp-admin|wp-login\.php|wp-json|xmlrpc\.php|wp-comments-post\.php|wp-cron\.php)"
     r"|/(feed|trackback|embed)/?$|/comment-page-\d+|[?&](replytocom|share|s|action|like_comment)="
@@ -145,6 +148,7 @@ class CrawlSource:
         # Set by an incremental run: page URL -> (item id, modified_gmt) of archived items, so
         # a sitemap lastmod or a 304 that says "unchanged" spares the page.
         self.known_pages: dict[str, tuple[int, str | None]] = {}
+        self._ai1ec_links: dict[str, int] = {}  # All-in-One Event Calendar posts found
         self._unread: set[str] = set()  # single pages that could not be read
         self._doubts: set[str] = set()  # skips that could hide any item (sitemaps, listings)
         self._pool: ThreadPoolExecutor | None = None
@@ -191,6 +195,7 @@ class CrawlSource:
             else:
                 self._warn("sitemaps", f"{self.home}: no sitemap found; following links instead")
                 yield from self._from_links()
+            yield from self._ai1ec_events()
         yield from self._tombstones()
         if self.page_validators:
             state = {url: list(pair) for url, pair in sorted(self.page_validators.items())}
@@ -613,6 +618,8 @@ class CrawlSource:
         yield from media
         self._items_out.add(post.id)
         self.items_read += 1
+        if post.type == ev.AI1EC_TYPE:
+            self._ai1ec_links[post.url] = post.id
         yield self._item(post, listed, loaded, lastmod, term_ids, author_id)
 
     def _item(
@@ -827,6 +834,40 @@ class CrawlSource:
             return False
         name = parts.path.rsplit("/", 1)[-1]
         return "." not in name or name.endswith((".html", ".htm", ".php"))
+
+    # -- calendars --------------------------------------------------------------------------
+
+    def _ai1ec_events(self) -> Iterator[Record]:
+        """Dates of the All-in-One Event Calendar posts found, from the plugin's iCal export.
+
+        The plugin keeps them in its own table, shown on no page in a form worth parsing;
+        its export, given the post ids, lists them (one request per 400 events).
+        """
+        ids = sorted(set(self._ai1ec_links.values()))
+        for start in range(0, len(ids), 400):
+            query = urlencode(
+                {**AI1EC_EXPORT, "ai1ec_post_ids": ",".join(map(str, ids[start : start + 400]))},
+                safe=",",
+            )
+            url = self.home + "?" + query
+            try:
+                body = self._get(url, types=ICAL_TYPES, max_bytes=AI1EC_MAX_BYTES)[2]
+            except Skip as skip:
+                self._note(skip)
+                return
+            try:
+                feed = ev.parse_ai1ec_feed(
+                    body,
+                    site_host=urlsplit(self.home).hostname or "",
+                    links=self._ai1ec_links,
+                    feed_url=url,
+                )
+            except ValueError as exc:
+                self._warn("events-unreadable", f"{url}: unreadable iCal export ({exc})")
+                return
+            yield from (found.event for found in feed.events if found.event is not None)
+            if feed.unmatched:
+                self._count("events:unmatched")
 
     # -- fetching ---------------------------------------------------------------------------
 
