@@ -20,7 +20,7 @@ from . import sync as incremental
 from .archive import Archive
 from .errors import WPMigrateError
 from .inspect import inspect_source, render_text, write_mapping
-from .mapping import load_mapping
+from .mapping import Mapping, load_mapping
 from .media_files import FilesReport, MediaOptions, download_into
 from .pipeline import RunResult
 from .progress import Progress
@@ -226,22 +226,7 @@ def export_command(
       wpmigrate export export.xml.gz library.db --mapping mappings/research-library.toml
     """
     mapping = load_mapping(list(mappings), include_internals=include_internals)
-    reader = open_source(
-        source, mapping, via=via, auth=read_auth(user), concurrency=concurrency, **crawl_settings()
-    )
-    progress = Progress("items", enabled=False if quiet else None)
-    result = incremental.run(
-        reader,
-        archive,
-        mapping,
-        command="export",
-        detect_deletions=False,
-        full=full,
-        progress=progress,
-    )
-    if not quiet:
-        _print_summary(result)
-    download_media_files(archive, result, quiet=quiet)
+    _read_into(archive, source, mapping, via, user, concurrency, quiet, command="export", full=full)
 
 
 @cli.command(name="sync")
@@ -282,6 +267,34 @@ def sync_command(
     recorded_spec, recorded_mappings = incremental.recorded_source(archive)
     spec = source or recorded_spec
     mapping = load_mapping(list(mappings) or recorded_mappings, include_internals=include_internals)
+    _read_into(
+        archive,
+        spec,
+        mapping,
+        via,
+        user,
+        concurrency,
+        quiet,
+        command="sync",
+        full=full,
+        keep_history=keep_history,
+        force=force,
+    )
+
+
+def _read_into(
+    archive: str,
+    spec: str,
+    mapping: Mapping,
+    via: str,
+    user: str | None,
+    concurrency: int | None,
+    quiet: bool,
+    *,
+    command: str,
+    **options: Any,
+) -> None:
+    """What export and sync share: open the source, run it into the archive, report."""
     reader = open_source(
         spec, mapping, via=via, auth=read_auth(user), concurrency=concurrency, **crawl_settings()
     )
@@ -290,12 +303,10 @@ def sync_command(
         reader,
         archive,
         mapping,
-        command="sync",
-        detect_deletions=True,
-        full=full,
-        keep_history=keep_history,
-        force=force,
+        command=command,
+        detect_deletions=command == "sync",
         progress=progress,
+        **options,
     )
     if not quiet:
         _print_summary(result)
