@@ -83,6 +83,9 @@ def test_sync_fetches_exactly_what_changed_and_keeps_the_deleted(edited_site, tm
     before = {r[0]: r[1] for r in rows(archive, "select id, title from items")}
 
     edits = site.apply_edits()
+    dataset = site.manifest["terms"]["resource_type"]["dataset"]
+    comment = site.manifest["comments"]["water-report-comment"]["id"]
+    site.php(f"wp_delete_term( {dataset}, 'resource_type' ); wp_delete_comment( {comment}, true );")
     wpmigrate("sync", str(archive), "--quiet")
 
     visible = set(before)
@@ -104,6 +107,13 @@ def test_sync_fetches_exactly_what_changed_and_keeps_the_deleted(edited_site, tm
         assert rows(archive, "select title from items where id = ?", (item_id,)) == [
             (before[item_id],)
         ]
+    # Terms and comments the site no longer lists are marked too, and kept.
+    assert rows(archive, "select id, name from terms where deleted_at is not null") == [
+        (dataset, "Dataset")
+    ]
+    assert rows(archive, "select id, author_name from comments where deleted_at is not null") == [
+        (comment, "Lucía Fernández")
+    ]
     modified_title = rows(archive, "select title from items where id = ?", (edits["modified"][0],))
     assert modified_title[0][0].endswith("(updated)")
     counts = last_counts(archive)

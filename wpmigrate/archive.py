@@ -55,6 +55,8 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
             "parent_id": int,
             "description": str,
             "count": int,
+            "deleted_at": str,
+            "deleted_reason": str,
         },
         "id",
     ),
@@ -154,6 +156,8 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
             "content_text": str,
             "status": str,
             "type": str,
+            "deleted_at": str,
+            "deleted_reason": str,
         },
         "id",
     ),
@@ -211,6 +215,9 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
         "collection",
     ),
 }
+
+# Tombstone.kind -> the table whose rows it marks
+TOMBSTONE_TABLES = {"item": "items", "media": "media", "term": "terms", "comment": "comments"}
 
 # (table, column, other table, other column)
 FOREIGN_KEYS = [
@@ -433,7 +440,7 @@ class Archive:
         self._write("authors", rows)
 
     def save_terms(self, terms: Iterable[Term], counts: WriteCounts) -> None:
-        rows = [asdict(t) for t in terms]
+        rows = [{**asdict(t), "deleted_at": None, "deleted_reason": None} for t in terms]
         self._count_upserts("terms", rows, counts)
         self._write("terms", rows)
 
@@ -524,7 +531,7 @@ class Archive:
         self, kind: str, ids: list[int], reason: str, run_id: int, at: str, counts: WriteCounts
     ) -> None:
         """Mark rows the source no longer shows as deleted; their data stays."""
-        table = "items" if kind == "item" else "media"
+        table = TOMBSTONE_TABLES[kind]
         if not ids:
             return
         live = [
@@ -602,7 +609,8 @@ class Archive:
     # -- reading helpers ---------------------------------------------------------------------
 
     def known_versions(self) -> dict[str, dict[int, tuple[str | None, tuple[int, ...]]]]:
-        """Per collection ('items:<type>', 'media'): id -> (modified_gmt, sorted term ids).
+        """Per collection ('items:<type>', 'media', 'terms:<taxonomy>', 'comments'): id ->
+        (modified_gmt, sorted term ids); terms and comments carry ids only.
 
         What an incremental run compares a source's sweep against; deleted rows are left
         out, so an item that comes back is fetched and restored.
@@ -618,6 +626,11 @@ class Archive:
             versions.setdefault(f"items:{item_type}", {})[item_id] = (modified, term_ids)
         media = self.db.execute("select id, modified_gmt from media where deleted_at is null")
         versions["media"] = {media_id: (modified, ()) for media_id, modified in media}
+        terms = self.db.execute("select id, taxonomy from terms where deleted_at is null")
+        for term_id, taxonomy in terms:
+            versions.setdefault(f"terms:{taxonomy}", {})[term_id] = (None, ())
+        comments = self.db.execute("select id from comments where deleted_at is null")
+        versions["comments"] = {comment_id: (None, ()) for (comment_id,) in comments}
         return versions
 
     def known_pages(self) -> dict[str, tuple[int, str | None]]:
@@ -786,6 +799,8 @@ def _comment_row(comment: Comment, text: str) -> dict[str, Any]:
         "content_text": text,
         "status": comment.status,
         "type": comment.type,
+        "deleted_at": None,
+        "deleted_reason": None,
     }
 
 

@@ -152,7 +152,7 @@ class Item:
 class Tombstone:
     """The source no longer shows this item or media: mark it deleted, keep its row."""
 
-    kind: str  # item | media
+    kind: str  # item | media | term | comment
     id: int
     reason: str  # trashed | no longer public | deleted | gone
 

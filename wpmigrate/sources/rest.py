@@ -42,6 +42,8 @@ USER_FIELDS = "id,name,slug"
 USER_EDIT_FIELDS = USER_FIELDS + ",username"  # the login, for authenticated runs only
 COMMENT_FIELDS = "id,post,parent,author_name,author_url,date_gmt,content,status,type"
 INDEX_FIELDS = "name,description,url,home,gmt_offset,timezone_string,namespaces"
+# Collections read whole on every run (no probe): what a sync marks when they drop an id.
+UNTRACKED_TOMBSTONES = {"terms": "term", "comments": "comment"}
 COMMENT_STATUS = {"approved": "approved", "hold": "pending", "spam": "spam", "trash": "trash"}
 
 
@@ -337,7 +339,7 @@ class RESTSource:
                 if plan is not None and self._incremental(collection):
                     yield from self._changes(collection, plan, pool)
                 elif plan is not None:
-                    yield from self._parsed(collection, self._rows(plan, pool))
+                    yield from self._listed(collection, plan, pool)
                 if collection.name in probes:
                     probe = probes[collection.name].result()
                     if probe is not None:
@@ -416,6 +418,19 @@ class RESTSource:
             status = response.json().get("status")
             return "trashed" if status == "trash" else "no longer public"
         return "gone"
+
+    def _listed(
+        self, collection: Collection, listing: Listing, pool: ThreadPoolExecutor
+    ) -> Iterator[Record]:
+        """A whole collection; on a sync, terms and comments it no longer lists are gone."""
+        seen: set[int] = set()
+        for row in self._rows(listing, pool):
+            seen.add(row["id"])
+            yield from self._parsed(collection, [row])
+        kind = UNTRACKED_TOMBSTONES.get(collection.name.split(":", 1)[0])
+        if kind and self.detect_deletions and self.known is not None and listing.visible:
+            for gone in sorted(set(self.known.versions.get(collection.name, {})) - seen):
+                yield Tombstone(kind, gone, "gone")
 
     def _parsed(self, collection: Collection, rows: Iterable[dict[str, Any]]) -> Iterator[Record]:
         for row in rows:
