@@ -245,6 +245,7 @@ def test_sync_with_a_newer_wxr_marks_modified_gone_and_restored(tmp_path):
 
     wpmigrate("sync", str(archive), str(newer), "--quiet")
     assert changes_of_last_run(archive) == {"modified": {19}, "deleted": {12}}
+
     assert rows(archive, "select deleted_reason, title from items where id = 12") == [
         ("gone", "Displacement & Drought in the Horn of Africa")
     ]
@@ -256,6 +257,24 @@ def test_sync_with_a_newer_wxr_marks_modified_gone_and_restored(tmp_path):
 
     wpmigrate("sync", str(archive), "--quiet")  # the recorded source: the sample again
     assert changes_of_last_run(archive) == {}
+
+
+def test_a_wxr_sync_marks_terms_and_comments_the_file_no_longer_has(tmp_path):
+    archive = tmp_path / "library.db"
+    wpmigrate("export", str(SAMPLE), str(archive), "--quiet")
+    newer = newer_sample(tmp_path, drop=11)  # the post with one comment
+    text = newer.read_text(encoding="utf-8")
+    slug = text.index("<wp:category_nicename><![CDATA[uncategorized]]>")
+    start = text.rindex("<wp:category>", 0, slug)  # the one category no item uses
+    unused = text[start : text.index("</wp:category>", start) + len("</wp:category>")]
+    newer.write_text(text.replace(unused, ""), encoding="utf-8")
+
+    wpmigrate("sync", str(archive), str(newer), "--quiet")
+    assert rows(archive, "select id, slug from terms where deleted_at is not null") == [
+        (1, "uncategorized")
+    ]
+    assert rows(archive, "select item_id from comments where deleted_at is not null") == [(11,)]
+    assert changes_of_last_run(archive) == {"deleted": {11}}
 
 
 def test_sync_refuses_another_site_without_force(tmp_path):

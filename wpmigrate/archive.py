@@ -705,11 +705,14 @@ class Archive:
                 [json.dumps(merged, sort_keys=True), run_id],
             )
 
-    def live_ids(self) -> tuple[set[int], set[int]]:
-        """Ids of items and media not marked deleted."""
-        items = {r[0] for r in self.db.execute("select id from items where deleted_at is null")}
-        media = {r[0] for r in self.db.execute("select id from media where deleted_at is null")}
-        return items, media
+    def live_ids(self) -> dict[str, set[int]]:
+        """Ids not marked deleted, by Tombstone kind: item, media, term, comment."""
+        return {
+            kind: {
+                r[0] for r in self.db.execute(f"select id from {table} where deleted_at is null")
+            }
+            for kind, table in TOMBSTONE_TABLES.items()
+        }
 
 
 @dataclass

@@ -36,9 +36,9 @@ def prepare_incremental(source: Source, archive: Archive, *, detect_deletions: b
         validators = archive.states("crawl:validators").get("crawl:validators", {})
         source.validators = {url: tuple(pair) for url, pair in validators.items() if url in pages}
         if detect_deletions:
-            source.known_items = archive.live_ids()[0]
+            source.known_items = archive.live_ids()["item"]
     elif isinstance(source, WXRSource) and detect_deletions:
-        source.known_items, source.known_media = archive.live_ids()
+        source.known = archive.live_ids()
 
 
 def run(

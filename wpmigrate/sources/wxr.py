@@ -40,6 +40,7 @@ _MYSQL_DATETIME = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)")
 _COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
 _TAXONOMY_ALIASES = {"tag": "post_tag"}
 ACF_DEFINITION_TYPES = {"acf-field"}
+TOMBSTONE_KINDS = ("item", "media", "term", "comment")
 # Channel children the reader uses (any namespace: it changes with the WXR version).
 _CHANNEL_TAGS = [
     f"{{*}}{name}"
@@ -88,10 +89,10 @@ class WXRSource:
     def __init__(self, path: str | Path, *, skip_types: set[str] | frozenset[str] = frozenset()):
         self.path = Path(path)
         self.skip_types = set(skip_types)
-        # Set by a sync: ids the archive holds, so that what the file lacks is marked gone.
-        self.known_items: set[int] | None = None
-        self.known_media: set[int] | None = None
-        self.seen: set[int] = set()
+        # Set by a sync: ids the archive holds by kind (item, media, term, comment), so that
+        # what the file lacks is marked gone.
+        self.known: dict[str, set[int]] = {}
+        self.seen: dict[str, set[int]] = {kind: set() for kind in TOMBSTONE_KINDS}
         self.skipped: dict[str, int] = {}
         self.bytes_read = 0
         self.total_bytes = 0
@@ -109,14 +110,15 @@ class WXRSource:
             raise SourceError(f"{self.path}: no such file")
         self.total_bytes = self.path.stat().st_size
         self.skipped.clear()
-        self.seen.clear()
+        for ids in self.seen.values():
+            ids.clear()
         definitions = self._acf_definitions()
         self.bytes_read = 0
         with self._open() as stream:
             yield from _WXRReader(stream, self, definitions).read()
         # Only a file read to its end says what is gone.
-        for kind, known in (("item", self.known_items), ("media", self.known_media)):
-            for gone in sorted((known or set()) - self.seen):
+        for kind, known in self.known.items():
+            for gone in sorted(known - self.seen[kind]):
                 yield Tombstone(kind, gone, "gone")
 
     def _acf_definitions(self) -> AcfDefinitions:
@@ -316,6 +318,7 @@ class _WXRReader:
             )
         yield from self._flush_header()
         yield from self.events.finish()
+        self.source.seen["term"].update(self.term_ids.values())
 
     # -- channel ----------------------------------------------------------------------------
 
@@ -445,7 +448,7 @@ class _WXRReader:
         if status == "auto-draft" or post_type in self.source.skip_types:
             self._skip(post_type if status != "auto-draft" else "auto-draft")
             return
-        self.source.seen.add(post_id)
+        self.source.seen["media" if post_type == "attachment" else "item"].add(post_id)
         if post_type == "attachment":
             media = self._media(post_id, fields, meta)
             yield from self._drain_late_authors()
@@ -528,6 +531,7 @@ class _WXRReader:
             else:
                 fields[name] = child.text or ""
         approved = fields.get("comment_approved", "1")
+        self.source.seen["comment"].add(_int(fields.get("comment_id")))
         return Comment(
             id=_int(fields.get("comment_id")),
             item_id=post_id,
