@@ -26,6 +26,16 @@ from .model import Author, Comment, Event, Item, Media, Site, Term
 
 SCHEMA_VERSION = 1
 
+# Where a row came from and whether the site still shows it: items and media carry these.
+PROVENANCE: dict[str, type] = {
+    "source": str,
+    "source_url": str,
+    "fetched_at": str,
+    "content_hash": str,
+    "deleted_at": str,
+    "deleted_reason": str,
+}
+
 # table -> (columns with types, primary key)
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
     "site": (
@@ -81,12 +91,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
             "sticky": int,
             "featured_media_id": int,
             "comment_status": str,
-            "source": str,
-            "source_url": str,
-            "fetched_at": str,
-            "content_hash": str,
-            "deleted_at": str,
-            "deleted_reason": str,
+            **PROVENANCE,
         },
         "id",
     ),
@@ -111,12 +116,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
             "author_id": int,
             "slug": str,
             "status": str,
-            "source": str,
-            "source_url": str,
-            "fetched_at": str,
-            "content_hash": str,
-            "deleted_at": str,
-            "deleted_reason": str,
+            **PROVENANCE,
             # the downloaded file (`--media DIR`): path relative to DIR, as fetched
             "local_path": str,
             "sha256": str,
