@@ -36,6 +36,18 @@ PROVENANCE: dict[str, type] = {
     "deleted_reason": str,
 }
 
+# The file `--media DIR` downloaded (path relative to DIR, as fetched): media and
+# linked_files carry these.
+DOWNLOADED_FILE: dict[str, type] = {
+    "local_path": str,
+    "sha256": str,
+    "size": int,
+    "mime": str,
+    "file_etag": str,
+    "file_last_modified": str,
+    "file_error": str,
+}
+
 # table -> (columns with types, primary key)
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
     "site": (
@@ -117,15 +129,8 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
             "slug": str,
             "status": str,
             **PROVENANCE,
-            # the downloaded file (`--media DIR`): path relative to DIR, as fetched
-            "local_path": str,
-            "sha256": str,
-            "size": int,
-            "mime": str,
-            "file_etag": str,
-            "file_last_modified": str,
+            **DOWNLOADED_FILE,
             "file_row_hash": str,  # content_hash of this row when the file was fetched
-            "file_error": str,
         },
         "id",
     ),
@@ -134,13 +139,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
         {
             "url": str,
             "item_id": int,
-            "local_path": str,
-            "sha256": str,
-            "size": int,
-            "mime": str,
-            "file_etag": str,
-            "file_last_modified": str,
-            "file_error": str,
+            **DOWNLOADED_FILE,
         },
         "url",
     ),

@@ -364,12 +364,17 @@ class CrawlSource:
     # -- authors and terms ------------------------------------------------------------------
 
     def _authors(self, refs: list[sitemaps.SitemapRef]) -> Iterator[Record]:
+        for loaded in self._sitemap_pages(refs):
+            yield from self._on_author_page(loaded)
+
+    def _sitemap_pages(self, refs: list[sitemaps.SitemapRef]) -> Iterator[Loaded]:
+        """The pages the sitemaps list, read `concurrency` at a time; skips are noted."""
         urls = (loc for loc, _ in self._sitemap_entries(refs))
         for _, outcome in self._window(self._load, urls):
             if isinstance(outcome, Skip):
                 self._note(outcome)
                 continue
-            yield from self._on_author_page(outcome)
+            yield outcome
 
     def _on_author_page(self, loaded: Loaded) -> Iterator[Record]:
         page = x.extract_author(loaded.doc, loaded.final_url)
@@ -389,12 +394,8 @@ class CrawlSource:
             if ref.subtype in self.skip_taxonomies:
                 self._count(f"taxonomy:{ref.subtype}")
         wanted = [r for r in refs if r.subtype not in self.skip_taxonomies]
-        urls = (loc for loc, _ in self._sitemap_entries(wanted))
-        for _, outcome in self._window(self._load, urls):
-            if isinstance(outcome, Skip):
-                self._note(outcome)
-                continue
-            yield from self._on_term_page(outcome)
+        for loaded in self._sitemap_pages(wanted):
+            yield from self._on_term_page(loaded)
 
     def _on_term_page(self, loaded: Loaded, *, follow: bool = True) -> Iterator[Record]:
         page = x.extract_term(loaded.doc, loaded.final_url)
