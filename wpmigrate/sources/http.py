@@ -172,20 +172,20 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc or url
 
 
+_REASONS = {
+    "Name or service not known": "DNS lookup failed",
+    "Temporary failure in name resolution": "DNS lookup failed",
+    "nodename nor servname": "DNS lookup failed",
+    "Connection refused": "connection refused",
+}
+
+
 def _reason(exc: Exception) -> str:
     """The innermost, most telling cause of a requests error, on one line."""
     text = str(exc)
-    for marker in (
-        "Name or service not known",
-        "Temporary failure in name resolution",
-        "nodename nor servname",
-        "Connection refused",
-        "Max retries exceeded",
-    ):
+    for marker, reason in _REASONS.items():
         if marker in text:
-            if marker == "Max retries exceeded":
-                continue
-            return "DNS lookup failed" if "name" in marker.lower() else marker.lower()
+            return reason
     if "Max retries exceeded" in text:
         return (
             "gave up after several retries (" + text.rsplit("(Caused by ", 1)[-1].rstrip(")") + ")"
