@@ -7,6 +7,7 @@ and hands them to the archive in batches, one transaction each, with the run rec
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,7 @@ class Exporter:
         self.cleaner = Cleaner(mapping.cleaning)
         self.progress = progress or Progress("items", enabled=False)
         self.skipped_terms: set[int] = set()
+        self.skipped: Counter[str] = Counter()  # records the mapping leaves out, by reason
         self.skipped_items: set[int] = set()  # left out by status: their events go too
         self.source_kind = ""
 
@@ -117,7 +119,8 @@ class Exporter:
 
     def _finish(self, result: RunResult, source: Source, status: str, error: str | None) -> None:
         self.progress.close()
-        for kind, n in sorted(source.skipped.items()):
+        # What the source left out, and what the mapping did (statuses, taxonomies).
+        for kind, n in sorted((Counter(source.skipped) + self.skipped).items()):
             result.counts.add("skipped", kind, n)
         http = getattr(source, "http", None)
         if http is not None:
@@ -140,9 +143,7 @@ class Exporter:
         clean = self.cleaner
         if isinstance(record, Item):
             if not self.mapping.keeps_status(record.status):
-                source.skipped[f"status:{record.status}"] = (
-                    source.skipped.get(f"status:{record.status}", 0) + 1
-                )
+                self.skipped[f"status:{record.status}"] += 1
                 self.skipped_items.add(record.id)
                 return
             if self.skipped_terms:
@@ -159,9 +160,7 @@ class Exporter:
         elif isinstance(record, Term):
             if record.taxonomy in self.mapping.skip_taxonomies:
                 self.skipped_terms.add(record.id)
-                source.skipped[f"taxonomy:{record.taxonomy}"] = (
-                    source.skipped.get(f"taxonomy:{record.taxonomy}", 0) + 1
-                )
+                self.skipped[f"taxonomy:{record.taxonomy}"] += 1
                 return
             record.name = clean.clean_title(record.name)
             record.description = clean.to_text(record.description)
