@@ -38,6 +38,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.wordpress)
 
 
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """In CI no test may skip: a skip there is a failure, whatever raised it."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and _in_ci() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, which runs every test: {reason}"
+
+
 @pytest.fixture(scope="session")
 def wordpress():
     """A started, seeded ``WordPressSite`` shared by the session (call ``reset()`` after edits)."""
@@ -48,7 +63,7 @@ def wordpress():
             + "; ".join(missing)
             + f". Install with: apt-get install {wp_harness.APT_PACKAGES}"
         )
-        if os.environ.get("CI"):
+        if _in_ci():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     site = wp_harness.WordPressSite()

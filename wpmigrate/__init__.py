@@ -1,8 +1,4 @@
 """wpmigrate: a WordPress site's content in a clean, queryable SQLite archive."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("wpmigrate")
-except PackageNotFoundError:  # running from a checkout that was not installed
-    __version__ = "0.0.0+unknown"
+# The one place the version is written: pyproject.toml reads it from here.
+__version__ = "0.2.0"

@@ -8,7 +8,7 @@ an interrupted export converges on the same archive.
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import json
 import os
 import sqlite3
@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import filelock
 import sqlite_utils
 
 from .errors import ArchiveError
@@ -280,10 +281,15 @@ class WriteCounts:
 class Archive:
     """One site's archive. Open it with `Archive.open()`; it takes an exclusive lock."""
 
-    def __init__(self, db: sqlite_utils.Database, path: Path | None, lock_file: Any = None):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        path: Path | None,
+        lock: filelock.BaseFileLock | None = None,
+    ):
         self.db = db
         self.path = path
-        self._lock_file = lock_file
+        self._lock = lock
         self.keep_history = False  # store the previous version of modified items
 
     # -- opening ---------------------------------------------------------------------------
@@ -297,15 +303,15 @@ class Archive:
             raise ArchiveError(f"archive path {path} is a folder, not a file")
         if not path.exists() and not create:
             raise ArchiveError(f"archive {path} does not exist")
-        lock_file = _acquire_lock(path)
+        lock = _acquire_lock(path)
         try:
             conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
             _check_is_sqlite(conn, path)
             db = sqlite_utils.Database(conn)
-            archive = cls(db, path, lock_file)
+            archive = cls(db, path, lock)
             archive._prepare()
         except BaseException:
-            lock_file.close()
+            _release_lock(lock)
             raise
         return archive
 
@@ -322,9 +328,9 @@ class Archive:
 
     def close(self) -> None:
         self.db.conn.close()
-        if self._lock_file is not None:
-            self._lock_file.close()
-            self._lock_file = None
+        if self._lock is not None:
+            _release_lock(self._lock)
+            self._lock = None
 
     def __enter__(self) -> Archive:
         return self
@@ -834,18 +840,32 @@ def _check_is_sqlite(conn: sqlite3.Connection, path: Path) -> None:
         raise ArchiveError(f"{path} is not a SQLite archive ({exc})") from None
 
 
-def _acquire_lock(path: Path):
-    # flock on the database file itself: SQLite's own locks are POSIX locks, which do not
-    # interact with flock, and the lock dies with the process (kill -9 included).
+def _acquire_lock(path: Path) -> filelock.BaseFileLock:
+    """Take the archive's writer lock, or fail at once with "busy".
+
+    The lock lives in a sidecar `ARCHIVE.lock` (a lock library must not open the database
+    file itself); filelock holds it with flock on POSIX and msvcrt on Windows, so it dies
+    with the process, kill -9 included.
+    """
+    lock = filelock.FileLock(_lock_path(path), timeout=0)
     try:
-        lock_file = open(path, "ab")  # noqa: SIM115 - held open for the archive's lifetime
-    except OSError as exc:
-        raise ArchiveError(f"cannot lock archive {path}: {exc.strerror}") from None
-    try:
-        fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        lock_file.close()
+        lock.acquire()
+    except filelock.Timeout:
         raise ArchiveError(
             f"archive {path} is busy: another wpmigrate process is writing to it"
         ) from None
-    return lock_file
+    except OSError as exc:
+        raise ArchiveError(f"cannot lock archive {path}: {exc.strerror}") from None
+    return lock
+
+
+def _release_lock(lock: filelock.BaseFileLock) -> None:
+    # Unlinked while still held, so a waiting process sees a dead inode and retries on a new
+    # file (filelock checks st_nlink), and no lock file is left next to the archive.
+    with contextlib.suppress(OSError):
+        os.unlink(lock.lock_file)
+    lock.release()
+
+
+def _lock_path(path: Path) -> str:
+    return f"{path}.lock"

@@ -49,7 +49,8 @@ def mapping_options(command: Any) -> Any:
         "mappings",
         multiple=True,
         type=click.Path(dir_okay=False),
-        help="Mapping file (TOML), applied on top of mappings/default.toml. Repeatable.",
+        help="Mapping file (TOML), read on top of the default mapping that ships in the package. "
+        "Repeatable.",
     )(command)
     return click.option(
         "--include-internals",

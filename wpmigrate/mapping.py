@@ -1,8 +1,9 @@
 """Mapping files (TOML): what to skip, how to clean, and where each type goes.
 
-`mappings/default.toml` is always read first; each `--mapping FILE` is merged on top: lists
-of skipped types and teaser phrases add up, other values replace, and a `[types.<type>]`
-table replaces the whole earlier definition of that type.
+The default mapping (`wpmigrate/default_mapping.toml`, inside the package) is always read
+first; each `--mapping FILE` is merged on top: lists of skipped types and teaser phrases add
+up, other values replace, and a `[types.<type>]` table replaces the whole earlier definition
+of that type.
 
 A `[types.<type>]` table maps a post type to a table of its own with typed columns (built by
 `tables.py`). Everything is checked here, before any archive is opened: a mistake gives one
@@ -16,6 +17,8 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +26,8 @@ from .archive import FTS, TABLES
 from .cleaning import CleaningConfig, CleaningConfigError
 from .errors import MappingError
 
-DEFAULT_MAPPING = Path(__file__).resolve().parent.parent / "mappings" / "default.toml"
-if not DEFAULT_MAPPING.is_file():  # installed as a wheel: the file ships inside the package
-    DEFAULT_MAPPING = Path(__file__).resolve().parent / "default_mapping.toml"
+# Ships inside the package, so an installed wheel reads the same file as a checkout.
+DEFAULT_MAPPING: Traversable = resources.files("wpmigrate") / "default_mapping.toml"
 
 SOURCE_KEYS = {"skip_types", "skip_taxonomies", "statuses"}
 TOP_LEVEL_KEYS = {"source", "cleaning", "types"}
@@ -152,7 +154,7 @@ def load_mapping(paths: list[str | Path] = (), *, include_internals: bool = Fals
 class _Where:
     """A mapping file's name and text, to point errors at the line that holds a key."""
 
-    def __init__(self, path: Path, text: str):
+    def __init__(self, path: Path | Traversable, text: str):
         self.path = path
         self.lines = text.splitlines()
 
@@ -219,7 +221,7 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _read_toml(path: Path) -> tuple[dict[str, Any], _Where]:
+def _read_toml(path: Path | Traversable) -> tuple[dict[str, Any], _Where]:
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:

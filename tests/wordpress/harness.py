@@ -61,9 +61,11 @@ ADMIN_EMAIL = "library-admin@example.org"
 DB_NAME = "wordpress"
 THEMES = ("twentytwentythree", "twentytwentyone")
 
-APT_PACKAGES = (
-    "wordpress wordpress-theme-twentytwentyone mariadb-server "
-    "php-cli php-mysql php-xml php-mbstring php-gd php-curl"
+# One list, shared with .ci/run, which installs exactly these.
+APT_PACKAGES = " ".join(
+    line.strip()
+    for line in (HERE / "debian-packages.txt").read_text().splitlines()
+    if line.strip() and not line.startswith("#")
 )
 
 # The shared wp-content dir is used by one site at a time; others get a private copy.
