@@ -13,10 +13,10 @@ from click.testing import CliRunner, Result
 
 from wpmigrate.archive import Archive
 from wpmigrate.cli import cli
+from wpmigrate.conversions import Converter, Unconvertible
 from wpmigrate.mapping import Column, load_mapping
 from wpmigrate.model import Author, Item, Media, Record, Site, Term
 from wpmigrate.pipeline import export
-from wpmigrate.tables import Converter, Unconvertible
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "research-library.xml"

@@ -22,7 +22,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from .archive import FTS, TABLES
+from .archive.schema import FTS, TABLES
 from .cleaning import CleaningConfig, CleaningConfigError
 from .errors import MappingError
 

@@ -15,6 +15,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from .archive import Archive, CleanText, WriteCounts, utc_now
+from .archive.type_tables import build_tables
 from .cleaning import Cleaner
 from .errors import ArchiveError, WPMigrateError
 from .mapping import Mapping
@@ -31,7 +32,6 @@ from .model import (
     Tombstone,
 )
 from .progress import Progress
-from .tables import build_tables
 
 BATCH_SIZE = 500
 

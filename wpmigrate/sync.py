@@ -9,11 +9,10 @@ checkpoints it covers, so a killed run re-run finishes the job.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from pathlib import Path
 
 from .archive import Archive
+from .archive.store import discard_if_empty
 from .errors import ArchiveError, WPMigrateError
 from .mapping import Mapping
 from .pipeline import Exporter, RunResult, Source
@@ -73,24 +72,8 @@ def run(
         )
     except WPMigrateError:
         if created:
-            _discard_if_empty(Path(archive_path))
+            discard_if_empty(Path(archive_path))
         raise
-
-
-def _discard_if_empty(path: Path) -> None:
-    """A first export that failed before writing any content leaves no archive behind."""
-    if not path.exists():
-        return
-    with sqlite3.connect(path) as conn:
-        try:
-            written = conn.execute(
-                "select (select count(*) from items) + (select count(*) from media)"
-            ).fetchone()[0]
-        except sqlite3.Error:
-            return
-    if written == 0:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _run(
@@ -121,21 +104,3 @@ def _run(
             user_files = [str(Path(f).resolve()) for f in mapping.files[1:]]
             archive.set_state("mapping", {"files": user_files})
         return result
-
-
-def recorded_source(archive_path: str | Path) -> tuple[str, list[str]]:
-    """The source location and mapping files the archive's last run recorded."""
-    db = Archive.open_readonly(archive_path)
-    try:
-        rows = list(db["site"].rows_where("id = 1")) if db["site"].exists() else []
-        mapping = (
-            db.execute("select state from sync_state where collection = 'mapping'").fetchone()
-            if db["sync_state"].exists()
-            else None
-        )
-    finally:
-        db.conn.close()
-    if not rows or not rows[0].get("source_location"):
-        raise ArchiveError(f"{archive_path} has no source recorded: run `wpmigrate export` first")
-    files = json.loads(mapping[0])["files"] if mapping else []
-    return rows[0]["source_location"], files
