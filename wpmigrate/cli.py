@@ -377,7 +377,7 @@ def inspect_command(
     """
     mapping = load_mapping([])
     reader = _open_source(source, mapping, via, user, concurrency, delay, quiet=False)
-    report = inspect_source(reader, skip_taxonomies=mapping.skip_taxonomies)
+    report = inspect_source(reader, mapping)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(report), indent=2, ensure_ascii=False))
     else:

@@ -15,29 +15,23 @@ from .archive import Archive
 from .archive.store import discard_if_empty
 from .errors import ArchiveError, WPMigrateError
 from .mapping import Mapping
-from .pipeline import Exporter, RunResult, Source
+from .pipeline import Exporter, RunResult
 from .progress import Progress
-from .sources.crawl import CrawlSource
-from .sources.rest import KnownState, RESTSource
-from .sources.wxr import WXRSource
+from .sources.base import Source, SourceState
 
 
-def prepare_incremental(source: Source, archive: Archive, *, detect_deletions: bool) -> None:
-    """Tell `source` what the archive holds, so it reads only what changed."""
-    if isinstance(source, RESTSource):
-        if archive.site() is None:
-            return  # a first export: read everything
-        source.known = KnownState(versions=archive.known_versions(), probes=archive.states("rest:"))
-        source.detect_deletions = detect_deletions
-    elif isinstance(source, CrawlSource):
-        pages = archive.known_pages()
-        source.known_pages = pages
-        validators = archive.states("crawl:validators").get("crawl:validators", {})
-        source.validators = {url: tuple(pair) for url, pair in validators.items() if url in pages}
-        if detect_deletions:
-            source.known_items = archive.live_ids()["item"]
-    elif isinstance(source, WXRSource) and detect_deletions:
-        source.known = archive.live_ids()
+def read_state(archive: Archive, *, detect_deletions: bool) -> SourceState:
+    """What the archive holds, for a source to read only what changed."""
+    if archive.site() is None:
+        return SourceState()  # a first export: read everything
+    return SourceState(
+        archived=True,
+        detect_deletions=detect_deletions,
+        versions=archive.known_versions(),
+        pages=archive.known_pages(),
+        live_ids=archive.live_ids() if detect_deletions else {},
+        checkpoints=archive.states(""),
+    )
 
 
 def run(
@@ -95,11 +89,10 @@ def _run(
                 f"{archive_path} has no source recorded: run `wpmigrate export` first"
             )
         archive.keep_history = keep_history
-        if not full:
-            prepare_incremental(source, archive, detect_deletions=detect_deletions)
+        state = SourceState() if full else read_state(archive, detect_deletions=detect_deletions)
         expected = None if force or site is None else site["url"]
         exporter = Exporter(archive, mapping, progress, expected_site_url=expected)
-        result = exporter.run(source, command)
+        result = exporter.run(source, command, state)
         with archive.transaction():  # so that a later sync applies the same mapping
             user_files = [str(Path(f).resolve()) for f in mapping.files[1:]]
             archive.set_state("mapping", {"files": user_files})

@@ -41,6 +41,7 @@ from ..errors import SourceError
 from ..model import Author, Checkpoint, Item, Media, Record, Site, Term, Tombstone
 from . import extract as x
 from . import sitemaps
+from .base import EMPTY_STATE, SourceState
 from .events import AI1EC_EXPORT, AI1EC_MAX_BYTES
 from .http import HttpClient, Robots, conditional_headers
 from .wxr import _synthetic_id
@@ -51,6 +52,7 @@ MAX_REDIRECTS = 5
 MAX_LISTING_PAGES = 10_000
 MAX_FAILURES_IN_A_ROW = 25
 MAX_WARNINGS = 200
+VALIDATORS_STATE = "crawl:validators"  # the checkpoint of pages' ETag and Last-Modified
 MAX_PRINTED_WARNINGS = 20
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 XML_TYPES = ("xml", "text/plain", "gzip", "octet-stream")
@@ -119,7 +121,6 @@ class CrawlSource:
         client: HttpClient | None = None,
         max_page_bytes: int = MAX_PAGE_BYTES,
         max_pages: int = 200_000,
-        validators: dict[str, tuple[str | None, str | None]] | None = None,
         notify: Callable[[str], None] | None = None,
     ):
         parts = urlsplit(url if "://" in url else "https://" + url)
@@ -135,18 +136,18 @@ class CrawlSource:
         self.http = client or HttpClient(concurrency=self.concurrency, retries=3)
         self.max_page_bytes = max_page_bytes
         self.max_pages = max_pages
-        self.validators = validators or {}  # url -> (ETag, Last-Modified) from an earlier run
+        # url -> (ETag, Last-Modified) from an earlier run
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
         self.notify = notify  # where skipped pages are reported as they happen
         self._warned = 0
         self.skipped: dict[str, int] = {}
         self.warnings: list[str] = []
         self.robots: Robots | None = None
         self.page_validators: dict[str, tuple[str | None, str | None]] = {}
-        self.unchanged_urls: list[str] = []  # answered 304 to a conditional request
         self.items_read = 0
-        self.known_items: set[int] | None = None  # set by a sync: what the archive holds
-        # Set by an incremental run: page URL -> (item id, modified_gmt) of archived items, so
-        # a sitemap lastmod or a 304 that says "unchanged" spares the page.
+        self.known_items: set[int] = set()  # a sync: what the archive holds
+        # page URL -> (item id, modified_gmt) of archived items, so a sitemap lastmod or a
+        # 304 that says "unchanged" spares the page
         self.known_pages: dict[str, tuple[int, str | None]] = {}
         self._ai1ec_links: dict[str, int] = {}  # All-in-One Event Calendar posts found
         self._unread: set[str] = set()  # single pages that could not be read
@@ -185,7 +186,12 @@ class CrawlSource:
 
     # -- the run ----------------------------------------------------------------------------
 
-    def records(self) -> Iterator[Record]:
+    @property
+    def requests_made(self) -> int:
+        return self.http.requests
+
+    def records(self, state: SourceState = EMPTY_STATE) -> Iterator[Record]:
+        self._read_state(state)
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             self._pool = pool
             yield self._start()
@@ -199,7 +205,13 @@ class CrawlSource:
         yield from self._tombstones()
         if self.page_validators:
             state = {url: list(pair) for url, pair in sorted(self.page_validators.items())}
-            yield Checkpoint("crawl:validators", state)
+            yield Checkpoint(VALIDATORS_STATE, state)
+
+    def _read_state(self, state: SourceState) -> None:
+        self.known_pages = state.pages
+        earlier = state.checkpoints.get(VALIDATORS_STATE, {})
+        self.validators = {url: tuple(pair) for url, pair in earlier.items() if url in state.pages}
+        self.known_items = state.live_ids.get("item", set()) if state.detect_deletions else set()
 
     def _tombstones(self) -> Iterator[Tombstone]:
         """Items a sync knew that this crawl did not find, when nothing left that in doubt.
@@ -981,7 +993,6 @@ class CrawlSource:
     def _note(self, skip: Skip, page: str | None = None) -> None:
         """Count and report a skip; `page` is the single page it cost, if that is all."""
         if skip.reason == "not-modified":
-            self.unchanged_urls.append(skip.message)
             known = self.known_pages.get(_norm(skip.message))
             if known is not None:  # 304 for a page we hold: the item is there, unchanged
                 self._seen_unchanged(known[0])

@@ -156,12 +156,12 @@ def _worth_asking(source: RESTSource) -> bool:
     `ai1ec_event` posts (from a WXR, say), so syncing a site without the plugin costs no
     request; `--full` looks again.
     """
-    known = source.known
-    if known is None:
+    state = source.state
+    if not state.archived:
         return True
-    last = known.probes.get(AI1EC_STATE)
+    last = state.checkpoints.get(AI1EC_STATE)
     return (
-        last is None or bool(last.get("feed")) or bool(known.versions.get(f"items:{ev.AI1EC_TYPE}"))
+        last is None or bool(last.get("feed")) or bool(state.versions.get(f"items:{ev.AI1EC_TYPE}"))
     )
 
 

@@ -21,6 +21,7 @@ import requests
 
 from ..errors import SourceError
 from ..model import Author, Checkpoint, Comment, Item, Media, Record, Site, Term, Tombstone
+from .base import EMPTY_STATE, SourceState
 from .events import read_plugin_events
 from .http import HttpClient
 
@@ -102,18 +103,6 @@ class Collection:
         return Listing(self.route, {**self.params, **extra}, self.optional)
 
 
-@dataclass
-class KnownState:
-    """What the archive already holds, so a run fetches only what changed.
-
-    `versions[collection][id]` is (modified_gmt, sorted term ids); `probes[collection]` is
-    the probe a previous run recorded for that collection.
-    """
-
-    versions: dict[str, dict[int, tuple[str | None, tuple[int, ...]]]]
-    probes: dict[str, dict[str, Any]]
-
-
 class RESTSource:
     """A live WordPress site read over its REST API."""
 
@@ -128,8 +117,6 @@ class RESTSource:
         concurrency: int = 4,
         auth: tuple[str, str] | None = None,
         client: HttpClient | None = None,
-        known: KnownState | None = None,
-        detect_deletions: bool = False,
     ):
         refuse_credentials_in(url)
         self.start_url = url
@@ -147,8 +134,7 @@ class RESTSource:
         self.namespaces: list[str] = []
         self.authors_seen: set[int] = set()
         self.users_visible = True
-        self.known = known
-        self.detect_deletions = detect_deletions
+        self.state = SourceState()  # what the archive holds, given to records()
         self._site: Site | None = None
         self._listings: dict[str, Future] = {}  # wp/v2/types, wp/v2/taxonomies
 
@@ -311,7 +297,12 @@ class RESTSource:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def records(self) -> Iterator[Record]:
+    @property
+    def requests_made(self) -> int:
+        return self.http.requests
+
+    def records(self, state: SourceState = EMPTY_STATE) -> Iterator[Record]:
+        self.state = state
         yield self.site()
         collections = self.collections()
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
@@ -349,15 +340,15 @@ class RESTSource:
             yield from self._authors_from_items()
 
     def _incremental(self, collection: Collection) -> bool:
-        return collection.tracked and self.known is not None
+        return collection.tracked and self.state.archived
 
     def _plan(self, collection: Collection, probe: Future | None) -> Listing | None:
         """The listing to page through for `collection`, or None when nothing changed."""
         if not self._incremental(collection):
             return collection.listing()
-        assert self.known is not None and probe is not None
+        assert probe is not None
         state = probe.result()
-        if state is not None and state == self.known.probes.get(f"rest:{collection.name}"):
+        if state is not None and state == self.state.checkpoints.get(f"rest:{collection.name}"):
             self.skipped[f"unchanged:{collection.name}"] = state["total"]
             return None
         return collection.listing(_fields=collection.sweep_fields)
@@ -383,7 +374,7 @@ class RESTSource:
         self, collection: Collection, sweep: Listing, pool: ThreadPoolExecutor
     ) -> Iterator[Record]:
         """Sweep ids and modification times; fetch only new or changed rows; report the gone."""
-        known = dict(self.known.versions.get(collection.name, {})) if self.known else {}
+        known = dict(self.state.versions.get(collection.name, {}))
         term_fields = collection.sweep_fields.split(",")[2:]
         changed: list[int] = []
         for row in self._rows(sweep, pool):
@@ -400,7 +391,7 @@ class RESTSource:
         )
         for rows in fetched:
             yield from self._parsed(collection, rows)
-        if self.detect_deletions and known:
+        if self.state.detect_deletions and known:
             kind = "media" if collection.name == "media" else "item"
             reasons = pool.map(lambda i: self._why_gone(collection, i), sorted(known))
             for item_id, reason in zip(sorted(known), reasons, strict=True):
@@ -428,8 +419,8 @@ class RESTSource:
             seen.add(row["id"])
             yield from self._parsed(collection, [row])
         kind = UNTRACKED_TOMBSTONES.get(collection.name.split(":", 1)[0])
-        if kind and self.detect_deletions and self.known is not None and listing.visible:
-            for gone in sorted(set(self.known.versions.get(collection.name, {})) - seen):
+        if kind and self.state.detect_deletions and self.state.archived and listing.visible:
+            for gone in sorted(set(self.state.versions.get(collection.name, {})) - seen):
                 yield Tombstone(kind, gone, "gone")
 
     def _parsed(self, collection: Collection, rows: Iterable[dict[str, Any]]) -> Iterator[Record]:

@@ -28,6 +28,7 @@ from ..errors import SourceError
 from ..events import TecPostmetaEvents
 from ..model import Author, Comment, Item, Media, Record, Site, Term, Tombstone
 from ..phpdata import maybe_unserialize
+from .base import EMPTY_STATE, SourceState
 
 # Bytes XML 1.0 forbids, which buggy exporters copy verbatim into CDATA.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
@@ -89,11 +90,9 @@ class WXRSource:
     def __init__(self, path: str | Path, *, skip_types: set[str] | frozenset[str] = frozenset()):
         self.path = Path(path)
         self.skip_types = set(skip_types)
-        # Set by a sync: ids the archive holds by kind (item, media, term, comment), so that
-        # what the file lacks is marked gone.
-        self.known: dict[str, set[int]] = {}
         self.seen: dict[str, set[int]] = {kind: set() for kind in TOMBSTONE_KINDS}
         self.skipped: dict[str, int] = {}
+        self.warnings: list[str] = []
         self.bytes_read = 0
         self.total_bytes = 0
 
@@ -105,7 +104,11 @@ class WXRSource:
         """How much of the file has been read, for the progress ETA."""
         return self.bytes_read / self.total_bytes if self.total_bytes else None
 
-    def records(self) -> Iterator[Record]:
+    @property
+    def requests_made(self) -> None:
+        return None  # a file: no HTTP
+
+    def records(self, state: SourceState = EMPTY_STATE) -> Iterator[Record]:
         if not self.path.is_file():
             raise SourceError(f"{self.path}: no such file")
         self.total_bytes = self.path.stat().st_size
@@ -116,8 +119,10 @@ class WXRSource:
         self.bytes_read = 0
         with self._open() as stream:
             yield from _WXRReader(stream, self, definitions).read()
-        # Only a file read to its end says what is gone.
-        for kind, known in self.known.items():
+        # Only a file read to its end says what is gone: ids the archive holds, by kind.
+        if not state.detect_deletions:
+            return
+        for kind, known in state.live_ids.items():
             for gone in sorted(known - self.seen[kind]):
                 yield Tombstone(kind, gone, "gone")
 
