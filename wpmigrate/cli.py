@@ -460,7 +460,8 @@ def _print_summary(result: RunResult) -> None:
     terms = result.counts.get("terms", "seen")
     click.echo(
         f"run {result.run_id}: items {', '.join(parts)}; {terms:,} terms, {media:,} media; "
-        f"{skipped:,} skipped",
+        f"{skipped:,} skipped"
+        + (f"; {len(result.warnings):,} warnings" if result.warnings else ""),
         err=True,
     )
     examples = result.counts.counts.get("unconverted_items", {})

@@ -38,13 +38,22 @@ from lxml import etree
 
 from .. import events as ev
 from ..errors import SourceError
-from ..model import Author, Checkpoint, Item, Media, Record, Site, Term, Tombstone
+from ..model import (
+    Author,
+    Checkpoint,
+    Item,
+    Media,
+    Record,
+    Site,
+    Term,
+    Tombstone,
+    synthetic_id,
+)
 from . import extract as x
 from . import sitemaps
 from .base import EMPTY_STATE, SourceState
 from .events import AI1EC_EXPORT, AI1EC_MAX_BYTES
 from .http import HttpClient, Robots, conditional_headers
-from .wxr import _synthetic_id
 
 DEFAULT_CONCURRENCY = 2
 MAX_PAGE_BYTES = 8 * 1024 * 1024
@@ -393,7 +402,7 @@ class CrawlSource:
         self._record_entries(loaded)
         if page is None:
             return
-        author_id = page.id or _synthetic_id("author", page.slug)
+        author_id = page.id or synthetic_id("author", page.slug)
         self._authors_by_slug[page.slug] = author_id
         if page.name:
             self._authors_by_name[page.name] = author_id
@@ -427,7 +436,7 @@ class CrawlSource:
     def _register_term(self, page: x.TermPage, url: str) -> Term:
         self._taxonomies.add(page.taxonomy)
         key = (page.taxonomy, x.sanitize_html_class(page.slug))
-        term_id = page.id or self._term_ids.get(key) or _synthetic_id(page.taxonomy, page.slug)
+        term_id = page.id or self._term_ids.get(key) or synthetic_id(page.taxonomy, page.slug)
         self._term_ids[key] = term_id
         self._known_term_ids.add(term_id)
         self._term_urls[_norm(url)] = (page.taxonomy, page.slug)
@@ -610,7 +619,7 @@ class CrawlSource:
         if post.id is None and kind != "single":
             self._warn("not-a-post", f"{loaded.url}: no WordPress post on this page")
             return
-        post.id = post.id or _synthetic_id("item", _norm(post.url))
+        post.id = post.id or synthetic_id("item", _norm(post.url))
         if post.id in self._items_out:
             return
         if post.type in self.skip_types:
@@ -756,7 +765,7 @@ class CrawlSource:
         if term_id is None and slug.isdigit() and int(slug) in self._known_term_ids:
             term_id = int(slug)
         if term_id is None:
-            term_id = _synthetic_id(taxonomy, slug)
+            term_id = synthetic_id(taxonomy, slug)
             self._term_ids[(taxonomy, slug)] = term_id
         if term_id in self._terms_out:
             return term_id, None
@@ -771,7 +780,7 @@ class CrawlSource:
             author_id = self._authors_by_name.get(name)
         if author_id is not None or not (slug or name):
             return author_id, None
-        author_id = _synthetic_id("author", slug or name)
+        author_id = synthetic_id("author", slug or name)
         if slug:
             self._authors_by_slug[slug] = author_id
         if name:
@@ -793,7 +802,7 @@ class CrawlSource:
         return found
 
     def _media_id(self, ref: x.MediaRef) -> int:
-        return ref.id or _synthetic_id("media", x.original_file_url(ref.url))
+        return ref.id or synthetic_id("media", x.original_file_url(ref.url))
 
     # -- no sitemaps: follow links ----------------------------------------------------------
 

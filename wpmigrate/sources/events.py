@@ -80,7 +80,7 @@ def _tec_page(source: RESTSource, page: int) -> tuple[list[dict[str, Any]], int]
     if response.status_code == 404:
         return [], 0
     if response.status_code in (401, 403):
-        source.warnings.append(f"{url}: events not visible (HTTP {response.status_code})")
+        source.warn(f"{url}: events not visible (HTTP {response.status_code})")
         return [], 0
     if response.status_code >= 400:
         raise SourceError(f"{url}: The Events Calendar answered HTTP {response.status_code}")
@@ -134,7 +134,7 @@ def _ai1ec(source: RESTSource, exposed: Collection | None) -> Iterator[Record]:
                 feed_url=feed_url,
             )
         except ValueError as exc:
-            source.warnings.append(f"{feed_url}: unreadable iCal export ({exc})")
+            source.warn(f"{feed_url}: unreadable iCal export ({exc})")
             break
         for found in feed.events:
             if found.event is None or found.event.item_id in sent:
@@ -182,7 +182,7 @@ def _fetch_feed(source: RESTSource, home: str, ids: list[int]) -> tuple[bytes | 
     try:
         response = source.http.get(url, stream=True)
     except SourceError as exc:
-        source.warnings.append(f"{url}: {exc}")
+        source.warn(f"{url}: {exc}")
         return None, url
     try:
         if response.status_code != 200:
@@ -195,7 +195,7 @@ def _fetch_feed(source: RESTSource, home: str, ids: list[int]) -> tuple[bytes | 
     finally:
         response.close()
     if len(body) > AI1EC_MAX_BYTES:
-        source.warnings.append(f"{url}: iCal export larger than {AI1EC_MAX_BYTES} bytes, skipped")
+        source.warn(f"{url}: iCal export larger than {AI1EC_MAX_BYTES} bytes, skipped")
         return None, url
     return body, url
 

@@ -21,6 +21,7 @@ import requests
 
 from ..errors import SourceError
 from ..model import Author, Checkpoint, Comment, Item, Media, Record, Site, Term, Tombstone
+from ..values import int_or
 from .base import EMPTY_STATE, SourceState
 from .events import read_plugin_events
 from .http import HttpClient
@@ -117,6 +118,7 @@ class RESTSource:
         concurrency: int = 4,
         auth: tuple[str, str] | None = None,
         client: HttpClient | None = None,
+        notify: Callable[[str], None] | None = None,
     ):
         refuse_credentials_in(url)
         self.start_url = url
@@ -128,6 +130,7 @@ class RESTSource:
         self.root: ApiRoot | None = None
         self.skipped: dict[str, int] = {}
         self.warnings: list[str] = []
+        self.notify = notify  # where warnings are told as they happen
         self.total_items = 0
         self.items_read = 0
         self.taxonomy_bases: dict[str, str] = {}  # taxonomy -> rest field on items
@@ -147,6 +150,12 @@ class RESTSource:
 
     # -- discovery -------------------------------------------------------------------------
 
+    def warn(self, message: str) -> None:
+        """Something not read, that does not stop the run: kept for the summary, told now."""
+        self.warnings.append(message)
+        if self.notify is not None:
+            self.notify(f"wpmigrate: warning: {message}")
+
     def discover(self) -> ApiRoot:
         if self.root is None:
             self.root = discover_api_root(self.http, self.start_url)
@@ -160,9 +169,10 @@ class RESTSource:
             return [], response
         if response.status_code >= 400:
             message = _http_error(url, response, self.authenticated)
+            refused = {"status": response.status_code, "code": _error_code(response)}
             if response.status_code in (401, 403, 404) and "authentication" not in message:
-                raise RestUnavailableError(message)
-            raise SourceError(message)
+                raise RestUnavailableError(message, **refused)
+            raise SourceError(message, **refused)
         try:
             return response.json(), response
         except ValueError:
@@ -368,7 +378,7 @@ class RESTSource:
         if body is None:
             return None
         newest = [body[0].get("modified_gmt"), body[0]["id"]] if body else None
-        return {"total": _int(response.headers.get("X-WP-Total"), len(body)), "newest": newest}
+        return {"total": int_or(response.headers.get("X-WP-Total"), len(body)), "newest": newest}
 
     def _changes(
         self, collection: Collection, sweep: Listing, pool: ThreadPoolExecutor
@@ -438,15 +448,15 @@ class RESTSource:
         url = self.root.route(listing.route, self._page_params(listing, 1))
         body, response = self.get_json(url, optional=listing.optional)
         if body is None:
-            self.warnings.append(f"{listing.route}: not visible (HTTP {response.status_code})")
+            self.warn(f"{listing.route}: not visible (HTTP {response.status_code})")
             self.skipped[f"hidden:{listing.route}"] = 1
             listing.visible = False
             if listing.route.endswith("/users"):
                 self.users_visible = False
             return
         listing.first_rows = _rows_of(body, url)
-        listing.total = _int(response.headers.get("X-WP-Total"), len(listing.first_rows))
-        listing.pages = _int(response.headers.get("X-WP-TotalPages"), 1)
+        listing.total = int_or(response.headers.get("X-WP-Total"), len(listing.first_rows))
+        listing.pages = int_or(response.headers.get("X-WP-TotalPages"), 1)
 
     def _rows(self, listing: Listing, pool: ThreadPoolExecutor) -> Iterator[dict[str, Any]]:
         yield from listing.first_rows
@@ -622,9 +632,15 @@ def discover_api_root(http: HttpClient, url: str) -> ApiRoot:
         if probe.status_code == 200 and _is_json(probe):
             return ApiRoot(candidate)
         if probe.status_code in (401, 403) and _is_json(probe):
-            raise RestUnavailableError(_http_error(candidate, probe, False))
+            raise RestUnavailableError(
+                _http_error(candidate, probe, False),
+                status=probe.status_code,
+                code=_error_code(probe),
+            )
     if response.status_code >= 400:
-        raise RestUnavailableError(f"{url}: the site answered HTTP {response.status_code}")
+        raise RestUnavailableError(
+            f"{url}: the site answered HTTP {response.status_code}", status=response.status_code
+        )
     raise RestUnavailableError(
         f"{url}: no WordPress REST API found (not WordPress, or the API is switched off); "
         "try a WXR export file or --via crawl"
@@ -752,13 +768,6 @@ def _acf_value(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _acf_value(v) for k, v in value.items()}
     return value
-
-
-def _int(value: Any, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 def _float(value: Any) -> float | None:
