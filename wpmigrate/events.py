@@ -1,6 +1,6 @@
 """Event calendars into `Event` records: The Events Calendar and All-in-One Event Calendar.
 
-Pure parsing, no network: `sources/events.py` fetches, this module turns what a plugin
+Pure parsing, no network: `sources/plugin_events.py` fetches, this module turns what a plugin
 stores or serves into the one `events` row shape.
 
 * **The Events Calendar** (TEC, post type `tribe_events`): its REST API

@@ -25,9 +25,8 @@ import heapq
 import itertools
 import mimetypes
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -52,8 +51,8 @@ from ..model import (
 from . import extract as x
 from . import sitemaps
 from .base import EMPTY_STATE, SourceState
-from .events import AI1EC_EXPORT, AI1EC_MAX_BYTES
-from .http import HttpClient, Robots, conditional_headers
+from .http import HttpClient, Robots, conditional_headers, ordered_window
+from .plugin_events import AI1EC_MAX_BYTES, UnreadableExport, ai1ec_feeds
 
 DEFAULT_CONCURRENCY = 2
 MAX_PAGE_BYTES = 8 * 1024 * 1024
@@ -865,31 +864,23 @@ class CrawlSource:
         The plugin keeps them in its own table, shown on no page in a form worth parsing;
         its export, given the post ids, lists them (one request per 400 events).
         """
-        ids = sorted(set(self._ai1ec_links.values()))
-        for start in range(0, len(ids), 400):
-            query = urlencode(
-                {**AI1EC_EXPORT, "ai1ec_post_ids": ",".join(map(str, ids[start : start + 400]))},
-                safe=",",
-            )
-            url = self.home + "?" + query
-            try:
-                body = self._get(url, types=ICAL_TYPES, max_bytes=AI1EC_MAX_BYTES)[2]
-            except Skip as skip:
-                self._note(skip)
-                return
-            try:
-                feed = ev.parse_ai1ec_feed(
-                    body,
-                    site_host=urlsplit(self.home).hostname or "",
-                    links=self._ai1ec_links,
-                    feed_url=url,
-                )
-            except ValueError as exc:
-                self._warn("events-unreadable", f"{url}: unreadable iCal export ({exc})")
-                return
-            yield from (found.event for found in feed.events if found.event is not None)
-            if feed.unmatched:
-                self._count("events:unmatched")
+        if not self._ai1ec_links:
+            return
+        feeds = ai1ec_feeds(
+            lambda url: self._get(url, types=ICAL_TYPES, max_bytes=AI1EC_MAX_BYTES)[2],
+            self.home,
+            sorted(set(self._ai1ec_links.values())),
+            links=self._ai1ec_links,
+        )
+        try:
+            for _, feed in feeds:
+                yield from (found.event for found in feed.events if found.event is not None)
+                if feed.unmatched:
+                    self._count("events:unmatched")
+        except Skip as skip:
+            self._note(skip)
+        except UnreadableExport as exc:
+            self._warn("events-unreadable", str(exc))
 
     # -- fetching ---------------------------------------------------------------------------
 
@@ -955,24 +946,12 @@ class CrawlSource:
             raise Skip("robots", f"{url}: disallowed by robots.txt")
 
     def _window(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
-        """fn over items with `concurrency` requests in flight, results in order."""
+        """fn over items with `concurrency` requests in flight, results in order; stops the
+        run when the site stops answering."""
         assert self._pool is not None
-        window: deque[tuple[T, Future[R]]] = deque()
-        source = iter(items)
-        try:
-            for item in itertools.islice(source, self.concurrency):
-                window.append((item, self._pool.submit(fn, item)))
-            while window:
-                item, future = window.popleft()
-                following = next(source, _END)
-                if following is not _END:
-                    window.append((following, self._pool.submit(fn, following)))
-                result = future.result()
-                self._track_failures(result)
-                yield item, result
-        finally:
-            for _, future in window:
-                future.cancel()
+        for item, result in ordered_window(self._pool, fn, items, self.concurrency):
+            self._track_failures(result)
+            yield item, result
 
     def _track_failures(self, result: Any) -> None:
         if isinstance(result, Skip) and result.reason == "unreachable":
@@ -1031,9 +1010,6 @@ class CrawlSource:
     @staticmethod
     def _host(url: str) -> str:
         return urlsplit(url).netloc.lower()
-
-
-_END: Any = object()
 
 
 def _check_status(url: str, status: int) -> None:

@@ -8,8 +8,8 @@ through one bounded window of concurrent requests, yielded in order.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,12 +19,23 @@ from urllib.parse import unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 
+from .. import events as ev
 from ..errors import SourceError
 from ..model import Author, Checkpoint, Comment, Item, Media, Record, Site, Term, Tombstone
 from ..values import int_or
 from .base import EMPTY_STATE, SourceState
-from .events import read_plugin_events
-from .http import HttpClient
+from .http import HttpClient, ordered_window
+from .plugin_events import (
+    AI1EC_STATE,
+    TEC_NAMESPACE,
+    UnreadableExport,
+    ai1ec_feeds,
+    ai1ec_worth_asking,
+    api_home,
+    fetch_ical,
+    shortlink_id,
+    tec_records,
+)
 
 PER_PAGE = 100
 PASSWORD_ENV = "WPMIGRATE_APP_PASSWORD"  # read by the CLI; named here for error messages
@@ -345,9 +356,83 @@ class RESTSource:
                     probe = probes[collection.name].result()
                     if probe is not None:
                         yield Checkpoint(f"rest:{collection.name}", probe)
-        yield from read_plugin_events(self, collections)
+        yield from self._plugin_events(collections)
         if not self.users_visible:
             yield from self._authors_from_items()
+
+    # -- calendar plugins (see plugin_events.py) -------------------------------------------
+
+    def _plugin_events(self, collections: list[Collection]) -> Iterator[Record]:
+        """Events of every calendar plugin the site runs, after the main REST read."""
+        names = {c.name for c in collections}
+        if TEC_NAMESPACE in self.namespaces and ev.TEC_TYPE not in self.skip_types:
+            for record in tec_records(
+                self.http.get,
+                self.root.route,
+                with_items=f"items:{ev.TEC_TYPE}" not in names,
+                concurrency=self.concurrency,
+                warn=self.warn,
+            ):
+                if isinstance(record, Item) and record.author_id:
+                    self.authors_seen.add(record.author_id)
+                yield record
+        if ev.AI1EC_TYPE not in self.skip_types:
+            exposed = next((c for c in collections if c.name == f"items:{ev.AI1EC_TYPE}"), None)
+            if exposed is not None or ai1ec_worth_asking(self.state):
+                yield from self._ai1ec(exposed)
+
+    def _ai1ec(self, exposed: Collection | None) -> Iterator[Record]:
+        """All-in-One Event Calendar dates, from its iCal export (one GET per 400 posts)."""
+        # Ids only from a complete REST listing: with ids the export covers three years back
+        # and ahead but nothing else, so a partial list would lose the new events.
+        links = self._exposed_links(exposed) if exposed is not None else {}
+        sent: set[int] = set()
+        answered: list[str] = []  # export URLs that answered with iCal
+
+        def fetch(url: str) -> bytes | None:
+            body = fetch_ical(self.http, url, self.warn)
+            if body is not None:
+                answered.append(url)
+            return body
+
+        feeds = ai1ec_feeds(
+            fetch,
+            api_home(self.root.url),
+            sorted(set(links.values())),
+            links=links,
+            resolve=lambda url: shortlink_id(self.http, url),
+        )
+        try:
+            for _, feed in feeds:
+                for found in feed.events:
+                    if found.event is None or found.event.item_id in sent:
+                        continue
+                    sent.add(found.event.item_id)
+                    if exposed is None and found.item is not None:
+                        yield found.item  # the post type is not in REST: the feed is all we have
+                    yield found.event
+                if feed.unmatched:
+                    key = "events:unmatched"
+                    self.skipped[key] = self.skipped.get(key, 0) + feed.unmatched
+        except UnreadableExport as exc:
+            self.warn(str(exc))
+        yield Checkpoint(AI1EC_STATE, {"feed": bool(answered)})
+
+    def _exposed_links(self, collection: Collection) -> dict[str, int]:
+        """Permalink -> id of every `ai1ec_event` post REST shows, to join and to ask for ids."""
+        links: dict[str, int] = {}
+        page, pages = 1, 1
+        while page <= pages:
+            params = {"_fields": "id,link", "per_page": 100, "page": page, "orderby": "id"}
+            body, response = self.get_json(
+                self.root.route(collection.route, {**collection.params, **params}), optional=True
+            )
+            if not isinstance(body, list):
+                break
+            links.update({row["link"]: row["id"] for row in body if row.get("link")})
+            pages = ev.to_int(response.headers.get("X-WP-TotalPages")) or 1
+            page += 1
+        return links
 
     def _incremental(self, collection: Collection) -> bool:
         return collection.tracked and self.state.archived
@@ -461,18 +546,9 @@ class RESTSource:
     def _rows(self, listing: Listing, pool: ThreadPoolExecutor) -> Iterator[dict[str, Any]]:
         yield from listing.first_rows
         listing.first_rows = []
-        # A bounded window keeps `concurrency` requests in flight and memory flat.
-        window: deque[Future[list[dict[str, Any]]]] = deque()
-        pages = iter(range(2, listing.pages + 1))
-        for page in pages:
-            window.append(pool.submit(self._page, listing, page))
-            if len(window) >= self.concurrency * 2:
-                break
-        while window:
-            rows = window.popleft().result()
-            next_page = next(pages, None)
-            if next_page is not None:
-                window.append(pool.submit(self._page, listing, next_page))
+        pages = range(2, listing.pages + 1)
+        fetch = functools.partial(self._page, listing)
+        for _, rows in ordered_window(pool, fetch, pages, self.concurrency * 2):
             yield from rows
 
     def _page(self, listing: Listing, page: int) -> list[dict[str, Any]]:
