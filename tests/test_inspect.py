@@ -13,9 +13,9 @@ from click.testing import CliRunner, Result
 
 from wpmigrate.cli import cli
 from wpmigrate.errors import MappingError
-from wpmigrate.inspect import SiteReport, TypeReport, draft_mapping, inspect_source
 from wpmigrate.mapping import Column, load_mapping
 from wpmigrate.model import Item, Media, Record
+from wpmigrate.report import SiteReport, TypeReport, draft_mapping, inspect_source
 from wpmigrate.sources import open_source
 from wpmigrate.sources.base import EMPTY_STATE, SourceState
 

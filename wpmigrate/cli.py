@@ -14,8 +14,7 @@ from typing import Any
 import click
 from tabulate import tabulate
 
-from . import __version__
-from . import sync as incremental
+from . import __version__, runs
 from .archive.reader import (
     Rows,
     recent_changes,
@@ -25,11 +24,11 @@ from .archive.reader import (
 )
 from .archive.reader import search as search_archive
 from .errors import WPMigrateError
-from .inspect import inspect_source, render_text, write_mapping
 from .mapping import Mapping, load_mapping
 from .media_files import FilesReport, MediaOptions, download_into
 from .pipeline import RunResult, Source
 from .progress import Progress
+from .report import inspect_source, render_text, write_mapping
 from .sources import VIA_CHOICES, open_source
 
 PASSWORD_ENV = "WPMIGRATE_APP_PASSWORD"
@@ -309,7 +308,7 @@ def _read_into(
 ) -> None:
     """What export and sync share: run the source into the archive, download, report."""
     progress = Progress("items", enabled=False if quiet else None)
-    result = incremental.run(
+    result = runs.run(
         reader,
         archive,
         mapping,

@@ -84,7 +84,7 @@ class Converter:
         return self.cleaner.to_text(self.cleaner.clean_html(_html(value)))
 
     def markdown(self, value: Any) -> str:
-        # Imported here: markdownify pulls in BeautifulSoup, ~0.15 s that every other run
+        # Imported here: markdownify pulls in BeautifulSoup, start-up time that every other run
         # (a nightly no-change sync, say) would pay for nothing.
         from markdownify import ATX, markdownify
 

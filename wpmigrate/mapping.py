@@ -6,8 +6,9 @@ up, other values replace, and a `[types.<type>]` table replaces the whole earlie
 of that type.
 
 A `[types.<type>]` table maps a post type to a table of its own with typed columns (built by
-`tables.py`). Everything is checked here, before any archive is opened: a mistake gives one
-`MappingError` line naming the file, the line where it can be found, the key and the value.
+`archive/type_tables.py`). Everything is checked here, before any archive is opened: a
+mistake gives one `MappingError` line naming the file, the line where it can be found, the
+key and the value.
 """
 
 from __future__ import annotations
