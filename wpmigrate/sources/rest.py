@@ -13,15 +13,14 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from html import unescape
 from typing import Any
-from urllib.parse import unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 
 from .. import events as ev
 from ..errors import SourceError
-from ..model import Author, Checkpoint, Comment, Item, Media, Record, Site, Term, Tombstone
+from ..model import Author, Checkpoint, Item, Media, Record, Site, Tombstone
 from ..values import int_or
 from .base import EMPTY_STATE, SourceState
 from .http import HttpClient, ordered_window
@@ -35,6 +34,15 @@ from .plugin_events import (
     fetch_ical,
     shortlink_id,
     tec_records,
+)
+from .rest_parse import (
+    author_from_rest,
+    comment_from_rest,
+    float_or_none,
+    item_from_rest,
+    media_from_rest,
+    term_from_rest,
+    utc,
 )
 
 PER_PAGE = 100
@@ -57,7 +65,6 @@ COMMENT_FIELDS = "id,post,parent,author_name,author_url,date_gmt,content,status,
 INDEX_FIELDS = "name,description,url,home,gmt_offset,timezone_string,namespaces"
 # Collections read whole on every run (no probe): what a sync marks when they drop an id.
 UNTRACKED_TOMBSTONES = {"terms": "term", "comments": "comment"}
-COMMENT_STATUS = {"approved": "approved", "hold": "pending", "spam": "spam", "trash": "trash"}
 
 
 class RestUnavailableError(SourceError):
@@ -222,7 +229,7 @@ class RESTSource:
             source_location=root.url,
             rest_namespaces=self.namespaces,
             timezone=index.get("timezone_string", ""),
-            gmt_offset=_float(index.get("gmt_offset")),
+            gmt_offset=float_or_none(index.get("gmt_offset")),
         )
 
     def _listing(self, what: str) -> Any:
@@ -249,7 +256,7 @@ class RESTSource:
                 "users",
                 "wp/v2/users",
                 {"_fields": USER_EDIT_FIELDS if context else USER_FIELDS, **context},
-                self._author,
+                author_from_rest,
                 optional=True,
             ),
         ]
@@ -264,7 +271,7 @@ class RESTSource:
                     f"terms:{name}",
                     f"{tax.get('rest_namespace') or 'wp/v2'}/{base}",
                     {"_fields": TERM_FIELDS, "orderby": "id", "hide_empty": "false"},
-                    self._term,
+                    term_from_rest,
                     optional=True,
                 )
             )
@@ -310,7 +317,7 @@ class RESTSource:
                 "comments",
                 "wp/v2/comments",
                 {"_fields": COMMENT_FIELDS},
-                self._comment,
+                comment_from_rest,
                 optional=True,
             )
         )
@@ -475,7 +482,7 @@ class RESTSource:
         for row in self._rows(sweep, pool):
             terms = tuple(sorted(t for f in term_fields for t in (row.get(f) or [])))
             before = known.pop(row["id"], None)
-            if before is None or before != (_utc(row.get("modified_gmt")), terms):
+            if before is None or before != (utc(row.get("modified_gmt")), terms):
                 changed.append(row["id"])
         if not sweep.visible:
             return
@@ -556,111 +563,32 @@ class RESTSource:
         body, _ = self.get_json(url, optional=listing.optional)
         return _rows_of(body, url) if body is not None else []
 
-    # -- parsing ----------------------------------------------------------------------------
-
-    def _author(self, row: dict[str, Any]) -> Author:
-        return Author(
-            id=row["id"],
-            login=row.get("username", ""),
-            name=row.get("name", ""),
-            slug=row.get("slug", ""),
-        )
-
-    def _authors_from_items(self) -> Iterator[Author]:
-        for author_id in sorted(self.authors_seen):
-            yield Author(id=author_id, name=f"user {author_id}")
-
-    def _term(self, row: dict[str, Any]) -> Term:
-        return Term(
-            id=row["id"],
-            taxonomy=row.get("taxonomy", ""),
-            name=row.get("name", ""),
-            slug=row.get("slug", ""),
-            parent_id=row.get("parent") or None,
-            description=row.get("description", ""),
-            count=row.get("count"),
-        )
+    # -- JSON -> model (rest_parse.py) ----------------------------------------------------
 
     def _media(self, row: dict[str, Any]) -> Media:
-        details = row.get("media_details") or {}
-        url = row.get("source_url", "")
-        description = _rendered(row.get("description"))
-        caption = _rendered(row.get("caption"))
-        if isinstance(row.get("caption"), dict) and "raw" in row["caption"]:
-            caption = row["caption"]["raw"] or ""  # context=edit: what the author wrote
-        elif _generated_caption(caption, description):
-            caption = ""
-        return Media(
-            id=row["id"],
-            url=url,
-            item_id=row.get("post") or None,
-            mime_type=row.get("mime_type", ""),
-            title=_raw_or_rendered(row.get("title")),
-            caption=caption,
-            alt=row.get("alt_text", ""),
-            description=_PREPENDED_ATTACHMENT.sub("", description, count=1),
-            width=details.get("width"),
-            height=details.get("height"),
-            filesize=details.get("filesize"),
-            file=details.get("file") or _upload_path(url),
-            date_gmt=_utc(row.get("date_gmt")),
-            modified_gmt=_utc(row.get("modified_gmt")),
-            author_id=row.get("author") or None,
-            slug=row.get("slug", ""),
-            status=row.get("status", "inherit"),
-            source_url=self.root.route(f"wp/v2/media/{row['id']}"),
-        )
+        return media_from_rest(row, source_url=self.root.route(f"wp/v2/media/{row['id']}"))
 
     def _item_parser(self, post_type: str, collection_route: str, taxonomies: list[str]):
         term_fields = [self.taxonomy_bases[t] for t in taxonomies if t in self.taxonomy_bases]
         api_url = self.root.route
 
         def parse(row: dict[str, Any]) -> Item:
-            content = row.get("content") or {}
-            author = row.get("author") or None
-            if author:
-                self.authors_seen.add(author)
-            term_ids = [t for f in term_fields for t in (row.get(f) or [])]
-            self.items_read += 1
-            return Item(
-                id=row["id"],
-                type=row.get("type", post_type),
-                status=row.get("status", "publish"),
-                title=_raw_or_rendered(row.get("title")),
-                slug=row.get("slug", ""),
-                content_html=content.get("rendered", "") if isinstance(content, dict) else "",
-                excerpt_html=_rendered(row.get("excerpt")),
-                date=row.get("date"),
-                date_gmt=_utc(row.get("date_gmt")),
-                modified_gmt=_utc(row.get("modified_gmt")),
-                author_id=author,
-                parent_id=row.get("parent") or None,
-                menu_order=row.get("menu_order") or 0,
-                link=row.get("link", ""),
-                password_protected=bool(isinstance(content, dict) and content.get("protected")),
-                sticky=bool(row.get("sticky")),
-                featured_media_id=row.get("featured_media") or None,
-                comment_status=row.get("comment_status", ""),
-                term_ids=term_ids,
-                fields=_fields_of(row),
-                source="rest",
+            item = item_from_rest(
+                row,
+                post_type=post_type,
+                term_fields=term_fields,
                 source_url=api_url(f"{collection_route}/{row['id']}"),
             )
+            if item.author_id:
+                self.authors_seen.add(item.author_id)
+            self.items_read += 1
+            return item
 
         return parse
 
-    def _comment(self, row: dict[str, Any]) -> Comment:
-        return Comment(
-            id=row["id"],
-            item_id=row.get("post"),
-            parent_id=row.get("parent") or None,
-            author_name=row.get("author_name", ""),
-            author_url=row.get("author_url", ""),
-            date_gmt=_utc(row.get("date_gmt")),
-            content_html=_rendered(row.get("content")),
-            status=COMMENT_STATUS.get(row.get("status", ""), row.get("status", "")),
-            type=row.get("type") or "comment",
-        )
+    def _authors_from_items(self) -> Iterator[Author]:
+        for author_id in sorted(self.authors_seen):
+            yield Author(id=author_id, name=f"user {author_id}")
 
 
 def refuse_credentials_in(url: str) -> None:
@@ -765,89 +693,3 @@ def _rows_of(body: Any, url: str) -> list[dict[str, Any]]:
     if not isinstance(body, list):
         raise SourceError(f"{url}: expected a list of records, got {type(body).__name__}")
     return [row for row in body if isinstance(row, dict) and "id" in row]
-
-
-def _rendered(value: Any) -> str:
-    if isinstance(value, dict):
-        return value.get("rendered", "") or ""
-    return value or "" if isinstance(value, str) else ""
-
-
-# `prepend_attachment` puts a link to the file (or an <img>) before an attachment's content.
-_PREPENDED_ATTACHMENT = re.compile(r"""^\s*<p class=["']attachment["']>.*?</p>\s*""", re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-EXCERPT_WORDS = 55  # wp_trim_excerpt's default excerpt_length
-
-
-def _words(html: str) -> list[str]:
-    return unescape(_TAG.sub(" ", html)).split()
-
-
-def _generated_caption(caption: str, description: str) -> bool:
-    """Whether `caption.rendered` is WordPress's stand-in for an empty caption.
-
-    Without a caption, `get_the_excerpt` builds one from the rendered description (which starts
-    with the link `prepend_attachment` adds): its first 55 words, or all of them. A WXR export
-    has an empty caption there.
-    """
-    said, source = _words(caption), _words(description)
-    if not said:
-        return False
-    if said == source:
-        return True
-    return len(source) > EXCERPT_WORDS and said[:EXCERPT_WORDS] == source[:EXCERPT_WORDS]
-
-
-def _upload_path(url: str) -> str:
-    """`2024/03/report.pdf` from a file URL under uploads/ (PDFs have no media_details.file)."""
-    path = unquote(urlsplit(url).path)
-    _, found, rest = path.partition("/uploads/")
-    return rest if found else ""
-
-
-def _raw_or_rendered(value: Any) -> str:
-    """`raw` where context=edit gave it (a title as written, without the "Private: " prefix
-    `title.rendered` carries for private items), else `rendered`."""
-    if isinstance(value, dict) and isinstance(value.get("raw"), str):
-        return value["raw"]
-    return _rendered(value)
-
-
-def _utc(value: str | None) -> str | None:
-    if not value:
-        return None
-    return value if value.endswith("Z") or "+" in value[10:] else value + "Z"
-
-
-def _fields_of(row: dict[str, Any]) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    meta = row.get("meta")
-    if isinstance(meta, dict):
-        fields.update(
-            {k: v for k, v in meta.items() if not k.startswith("_") and v not in ("", [], None)}
-        )
-    acf = row.get("acf")
-    if isinstance(acf, dict):
-        # A field without a value is left out, as a WXR export leaves it out (ACF's REST API
-        # lists every field of the group, null or [] when unset); inside rows, empty is null.
-        values = {name: _acf_value(value) for name, value in acf.items()}
-        fields.update({k: v for k, v in values.items() if v is not None and v != []})
-    return fields
-
-
-def _acf_value(value: Any) -> Any:
-    """ACF values with empty strings as null, the way acf.py reads them from postmeta."""
-    if value == "":
-        return None
-    if isinstance(value, list):
-        return [_acf_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _acf_value(v) for k, v in value.items()}
-    return value
-
-
-def _float(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
