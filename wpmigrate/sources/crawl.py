@@ -51,20 +51,26 @@ from ..model import (
 from . import extract as x
 from . import sitemaps
 from .base import EMPTY_STATE, SourceState
+from .crawl_fetch import (
+    HTML_TYPES,
+    ICAL_TYPES,
+    MAX_REDIRECTS,
+    XML_TYPES,
+    Skip,
+    decode,
+    fetch,
+    read_capped,
+)
 from .http import HttpClient, Robots, conditional_headers, ordered_window
 from .plugin_events import AI1EC_MAX_BYTES, UnreadableExport, ai1ec_feeds
 
 DEFAULT_CONCURRENCY = 2
 MAX_PAGE_BYTES = 8 * 1024 * 1024
-MAX_REDIRECTS = 5
 MAX_LISTING_PAGES = 10_000
 MAX_FAILURES_IN_A_ROW = 25
 MAX_WARNINGS = 200
 VALIDATORS_STATE = "crawl:validators"  # the checkpoint of pages' ETag and Last-Modified
 MAX_PRINTED_WARNINGS = 20
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-XML_TYPES = ("xml", "text/plain", "gzip", "octet-stream")
-ICAL_TYPES = ("text/calendar", "text/plain", "octet-stream")
 _NOT_CONTENT = re.compile(
     r"/(wp-admin|wp-login\.php|wp-json|xmlrpc\.php|wp-comments-post\.php|wp-cron\.php)"
     r"|/(feed|trackback|embed)/?$|/comment-page-\d+|[?&](replytocom|share|s|action|like_comment)="
@@ -76,15 +82,6 @@ _PAGE_NUMBER = re.compile(r"(/page/)(\d+)(/?)|([?&]paged=)(\d+)")
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-class Skip(Exception):
-    """A URL not read: disallowed, off-site, missing, not HTML, too large, a redirect loop."""
-
-    def __init__(self, reason: str, message: str):
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
 
 
 @dataclass
@@ -286,12 +283,12 @@ class CrawlSource:
                 if not any(t in content_type for t in HTML_TYPES):
                     raise SourceError(f"{url}: not an HTML page ({content_type or 'no type'})")
                 try:
-                    body = _read_capped(response, self.max_page_bytes, url)
+                    body = read_capped(response, self.max_page_bytes, url)
                 except Skip as skip:
                     raise SourceError(skip.message) from None
             finally:
                 response.close()
-            raw = _decode(body, content_type)
+            raw = decode(body, content_type)
             doc = x.parse_html(raw)
             if doc is None:
                 raise SourceError(f"{url}: the home page is empty")
@@ -896,7 +893,7 @@ class CrawlSource:
             )
         except Skip as skip:
             return skip
-        raw = _decode(body, response_headers.get("Content-Type", ""))
+        raw = decode(body, response_headers.get("Content-Type", ""))
         doc = x.parse_html(raw)
         if doc is None:
             return Skip("empty-page", f"{url}: empty page")
@@ -913,31 +910,9 @@ class CrawlSource:
         max_bytes: int,
         headers: dict[str, str] | None = None,
     ) -> tuple[str, dict[str, str], bytes]:
-        """GET with our own redirect handling: every hop on this host and allowed by robots."""
-        visited: list[str] = []
-        for _ in range(MAX_REDIRECTS + 1):
-            self._check(url)
-            try:
-                response = self.http.get(url, allow_redirects=False, stream=True, headers=headers)
-            except SourceError as exc:
-                raise Skip("unreachable", str(exc)) from None
-            try:
-                location = response.headers.get("Location")
-                if response.is_redirect and location:
-                    visited.append(url)
-                    url = urljoin(url, location)
-                    if url in visited:
-                        raise Skip("redirect-loop", f"{visited[0]}: redirect loop")
-                    continue
-                _check_status(url, response.status_code)
-                content_type = response.headers.get("Content-Type", "")
-                if not any(t in content_type for t in types):
-                    raise Skip("not-html", f"{url}: not what we read ({content_type or 'no type'})")
-                body = _read_capped(response, max_bytes, url)
-            finally:
-                response.close()
-            return url, dict(response.headers), body
-        raise Skip("redirect-loop", f"{visited[0]}: more than {MAX_REDIRECTS} redirects")
+        return fetch(
+            self.http, url, check=self._check, types=types, max_bytes=max_bytes, headers=headers
+        )
 
     def _check(self, url: str) -> None:
         if self._host(url) != self.host:
@@ -1010,42 +985,6 @@ class CrawlSource:
     @staticmethod
     def _host(url: str) -> str:
         return urlsplit(url).netloc.lower()
-
-
-def _check_status(url: str, status: int) -> None:
-    if status == 304:
-        raise Skip("not-modified", url)
-    if status in (404, 410):
-        raise Skip("http-404", f"{url}: not found (HTTP {status})")
-    if status >= 400:
-        raise Skip(f"http-{status}", f"{url}: the server answered HTTP {status}")
-
-
-def _read_capped(response: Any, max_bytes: int, url: str) -> bytes:
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise Skip("too-large", f"{url}: {int(declared):,} bytes, over the {max_bytes:,} limit")
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_content(64 * 1024):
-        size += len(chunk)
-        if size > max_bytes:
-            raise Skip("too-large", f"{url}: over the {max_bytes:,} byte limit")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _decode(body: bytes, content_type: str) -> str:
-    match = re.search(r"charset=([\w-]+)", content_type, re.I) or re.search(
-        rb"""<meta[^>]+charset=["']?([\w-]+)""", body[:4096], re.I
-    )
-    charset = match.group(1) if match else "utf-8"
-    if isinstance(charset, bytes):
-        charset = charset.decode("ascii", errors="ignore")
-    try:
-        return body.decode(charset, errors="replace")
-    except LookupError:
-        return body.decode("utf-8", errors="replace")
 
 
 def _page_numbers(url: str) -> Iterator[str] | None:
