@@ -1,10 +1,11 @@
-"""Incremental runs: fetch only what changed, and (for sync) mark what disappeared.
+"""Export and sync runs: fetch only what changed, and (for sync) mark what disappeared.
 
-The archive records its source in the `site` table on the first export. A sync reads that
-source again (or a newer WXR / another URL of the same site), gives the source what the
-archive already holds, and lets the pipeline write the differences: new and modified items,
-tombstones for the gone, restored items that came back. Every batch commits with the
-checkpoints it covers, so a killed run re-run finishes the job.
+The archive records its source in the `site` table on the first export. A later run reads
+that source again (or a newer WXR / another URL of the same site), gives the source a
+`SourceState` of what the archive already holds, and lets the pipeline write the
+differences: new and modified items, tombstones for the gone, restored items that came
+back. Every batch commits with the checkpoints it covers, so a killed run re-run finishes
+the job.
 """
 
 from __future__ import annotations
