@@ -42,8 +42,8 @@ from .rest_parse import (
     item_from_rest,
     media_from_rest,
     term_from_rest,
-    utc,
 )
+from .rest_plan import PROBE_PARAMS, Sweep, batches, gone_reason, probe_of, unchanged
 
 PER_PAGE = 100
 PASSWORD_ENV = "WPMIGRATE_APP_PASSWORD"  # read by the CLI; named here for error messages
@@ -450,67 +450,50 @@ class RESTSource:
             return collection.listing()
         assert probe is not None
         state = probe.result()
-        if state is not None and state == self.state.checkpoints.get(f"rest:{collection.name}"):
+        if unchanged(state, self.state.checkpoints.get(f"rest:{collection.name}")):
             self.skipped[f"unchanged:{collection.name}"] = state["total"]
             return None
         return collection.listing(_fields=collection.sweep_fields)
 
     def _probe(self, collection: Collection) -> dict[str, Any] | None:
         """Count and newest modification of a collection, in one tiny request."""
-        params = {
-            **collection.params,
-            "per_page": 1,
-            "orderby": "modified",
-            "order": "desc",
-            "_fields": "id,modified_gmt",
-        }
         body, response = self.get_json(
-            self.root.route(collection.route, params), optional=collection.optional
+            self.root.route(collection.route, {**collection.params, **PROBE_PARAMS}),
+            optional=collection.optional,
         )
         if body is None:
             return None
-        newest = [body[0].get("modified_gmt"), body[0]["id"]] if body else None
-        return {"total": int_or(response.headers.get("X-WP-Total"), len(body)), "newest": newest}
+        return probe_of(body, response.headers.get("X-WP-Total"))
 
     def _changes(
         self, collection: Collection, sweep: Listing, pool: ThreadPoolExecutor
     ) -> Iterator[Record]:
         """Sweep ids and modification times; fetch only new or changed rows; report the gone."""
-        known = dict(self.state.versions.get(collection.name, {}))
-        term_fields = collection.sweep_fields.split(",")[2:]
-        changed: list[int] = []
-        for row in self._rows(sweep, pool):
-            terms = tuple(sorted(t for f in term_fields for t in (row.get(f) or [])))
-            before = known.pop(row["id"], None)
-            if before is None or before != (utc(row.get("modified_gmt")), terms):
-                changed.append(row["id"])
+        found = Sweep(self.state.versions, collection.name, collection.sweep_fields.split(",")[2:])
+        found.see(self._rows(sweep, pool))
         if not sweep.visible:
             return
-        batches = [changed[i : i + PER_PAGE] for i in range(0, len(changed), PER_PAGE)]
         fetched = pool.map(
             lambda ids: self._page(collection.listing(include=",".join(map(str, ids))), 1),
-            batches,
+            batches(found.changed, PER_PAGE),
         )
         for rows in fetched:
             yield from self._parsed(collection, rows)
-        if self.state.detect_deletions and known:
+        gone = found.gone()
+        if self.state.detect_deletions and gone:
             kind = "media" if collection.name == "media" else "item"
-            reasons = pool.map(lambda i: self._why_gone(collection, i), sorted(known))
-            for item_id, reason in zip(sorted(known), reasons, strict=True):
+            reasons = pool.map(lambda i: self._why_gone(collection, i), gone)
+            for item_id, reason in zip(gone, reasons, strict=True):
                 yield Tombstone(kind, item_id, reason)
 
     def _why_gone(self, collection: Collection, item_id: int) -> str:
         """Ask for the item itself: 404 is deleted, 401/403 is no longer public."""
         params = {"_fields": "id,status", **({"context": "edit"} if self.authenticated else {})}
         response = self.http.get(self.root.route(f"{collection.route}/{item_id}", params))
-        if response.status_code in (404, 410):
-            return "deleted"
-        if response.status_code in (401, 403):
-            return "no longer public"
+        status = None
         if response.ok and _is_json(response):
-            status = response.json().get("status")
-            return "trashed" if status == "trash" else "no longer public"
-        return "gone"
+            status = response.json().get("status") or ""
+        return gone_reason(response.status_code, status)
 
     def _listed(
         self, collection: Collection, listing: Listing, pool: ThreadPoolExecutor
