@@ -25,7 +25,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from wpmigrate import sync  # noqa: E402
+from wpmigrate import runs  # noqa: E402
 from wpmigrate.mapping import load_mapping  # noqa: E402
 from wpmigrate.sources.crawl import CrawlSource  # noqa: E402
 from wpmigrate.sources.http import USER_AGENT, HttpClient  # noqa: E402
@@ -67,7 +67,7 @@ def crawl(url: str, archive: Path, concurrency: int) -> tuple[float, float, int,
         client=client,
     )
     started, cpu = time.perf_counter(), time.process_time()
-    sync.run(source, archive, mapping, command="export", detect_deletions=False)
+    runs.run(source, archive, mapping, command="export", detect_deletions=False)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     with sqlite3.connect(archive) as db:
         items = db.execute("select count(*) from items").fetchone()[0]

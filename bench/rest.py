@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from rest_support import collection_totals, minimum_requests  # noqa: E402
 
-from wpmigrate import sync  # noqa: E402
+from wpmigrate import runs  # noqa: E402
 from wpmigrate.mapping import load_mapping  # noqa: E402
 from wpmigrate.sources import open_source  # noqa: E402
 from wpmigrate.sources.http import HttpClient  # noqa: E402
@@ -100,7 +100,7 @@ def export_once(url: str, archive: Path, profile: cProfile.Profile | None = None
         if profile:
             profile.enable()
         source = open_source(url, mapping)
-        result = sync.run(source, archive, mapping, command="export", detect_deletions=False)
+        result = runs.run(source, archive, mapping, command="export", detect_deletions=False)
         if profile:
             profile.disable()
         wall = time.perf_counter() - started

@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 from wpmigrate.mapping import load_mapping
+from wpmigrate.runs import run
 from wpmigrate.sources import open_source
-from wpmigrate.sync import run
 
 ROOT = Path(__file__).resolve().parent.parent
 

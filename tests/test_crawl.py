@@ -20,6 +20,7 @@ from wpmigrate.errors import SourceError
 from wpmigrate.mapping import load_mapping
 from wpmigrate.model import Author, Item, Media, Site, Term, Tombstone
 from wpmigrate.sources import open_source
+from wpmigrate.sources.base import SourceState
 from wpmigrate.sources.crawl import CrawlSource
 from wpmigrate.sources.http import HttpClient
 from wpmigrate.sources.rest import RESTSource
@@ -301,15 +302,15 @@ def test_auto_keeps_the_rest_api_when_it_answers(httpserver):
 def test_a_sync_marks_what_the_crawl_no_longer_finds_unless_pages_failed(httpserver):
     clean = FakeSite(httpserver, robots="User-agent: *\nDisallow:\n", bad=False)
     source = CrawlSource(clean.base, client=HttpClient(retries=0))
-    source.known_items = {27, 999}
-    gone = [r for r in source.records() if isinstance(r, Tombstone)]
+    state = SourceState(archived=True, detect_deletions=True, live_ids={"item": {27, 999}})
+    gone = [r for r in source.records(state) if isinstance(r, Tombstone)]
     assert [(g.kind, g.id, g.reason) for g in gone] == [("item", 999, "gone")]
 
 
 def test_no_deletions_are_marked_when_some_pages_could_not_be_read(site):
     source = CrawlSource(site.base, client=HttpClient(retries=0), max_page_bytes=500_000)
-    source.known_items = {27, 999}
-    assert not [r for r in source.records() if isinstance(r, Tombstone)]
+    state = SourceState(archived=True, detect_deletions=True, live_ids={"item": {27, 999}})
+    assert not [r for r in source.records(state) if isinstance(r, Tombstone)]
     assert source.skipped.get("deletions") == 1
 
 
@@ -372,9 +373,13 @@ def test_a_sync_skips_pages_whose_sitemap_lastmod_is_what_the_archive_holds(http
     httpserver.clear()
     again = serve()
     source = CrawlSource(again.base, client=HttpClient(retries=0), max_page_bytes=500_000)
-    source.known_pages = {item.source_url: (item.id, item.modified_gmt)}
-    source.known_items = {item.id}
-    records = list(source.records())
+    state = SourceState(
+        archived=True,
+        detect_deletions=True,
+        pages={item.source_url: (item.id, item.modified_gmt)},
+        live_ids={"item": {item.id}},
+    )
+    records = list(source.records(state))
 
     assert page not in again.requested()
     assert source.skipped["unchanged"] == 1

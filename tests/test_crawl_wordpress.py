@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from wpmigrate import sync
+from wpmigrate import runs
 from wpmigrate.cleaning import Cleaner
 from wpmigrate.mapping import load_mapping
 from wpmigrate.sources.crawl import CrawlSource
@@ -175,7 +175,7 @@ def crawled(request, rest_off, tmp_path_factory):
         skip_taxonomies=mapping.skip_taxonomies,
         client=client,
     )
-    sync.run(source, path, mapping, command="export", detect_deletions=False)
+    runs.run(source, path, mapping, command="export", detect_deletions=False)
     db = sqlite3.connect(path)
     db.row_factory = sqlite3.Row
     return {"theme": request.param, "db": db, "source": source, "urls": client.urls}

@@ -26,7 +26,7 @@ import sqlite3
 
 import pytest
 
-from wpmigrate import sync
+from wpmigrate import runs
 from wpmigrate.mapping import load_mapping
 from wpmigrate.sources import open_source
 
@@ -36,7 +36,7 @@ TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 def export(spec: str, path, **options) -> sqlite3.Connection:
     mapping = load_mapping([])
     source = open_source(spec, mapping, **options)
-    result = sync.run(source, path, mapping, command="export", detect_deletions=False)
+    result = runs.run(source, path, mapping, command="export", detect_deletions=False)
     assert result.status == "ok"
     db = sqlite3.connect(path)
     db.row_factory = sqlite3.Row

@@ -13,10 +13,11 @@ from click.testing import CliRunner, Result
 
 from wpmigrate.cli import cli
 from wpmigrate.errors import MappingError
-from wpmigrate.inspect import SiteReport, TypeReport, draft_mapping, inspect_source
 from wpmigrate.mapping import Column, load_mapping
 from wpmigrate.model import Item, Media, Record
+from wpmigrate.report import SiteReport, TypeReport, draft_mapping, inspect_source
 from wpmigrate.sources import open_source
+from wpmigrate.sources.base import EMPTY_STATE, SourceState
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "research-library.xml"
@@ -28,9 +29,7 @@ def wpmigrate(*args: str) -> Result:
 
 def sample_report() -> SiteReport:
     mapping = load_mapping([])
-    return inspect_source(
-        open_source(str(SAMPLE), mapping), skip_taxonomies=mapping.skip_taxonomies
-    )
+    return inspect_source(open_source(str(SAMPLE), mapping), mapping)
 
 
 def kinds(report: TypeReport) -> dict[str, tuple[str, int, str]]:
@@ -88,14 +87,18 @@ def test_fields_of_each_type_with_a_guessed_kind_and_samples():
 class FakeSource:
     kind = "wxr"
 
+    fraction = None
+    requests_made = None
+
     def __init__(self, records: list[Record]):
         self._records = records
         self.skipped: dict[str, int] = {}
+        self.warnings: list[str] = []
 
     def describe(self) -> str:
         return "fake.xml"
 
-    def records(self) -> Iterator[Record]:
+    def records(self, state: SourceState = EMPTY_STATE) -> Iterator[Record]:
         yield from self._records
 
 

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rest_support import collection_totals, minimum_requests, run_cli
 
-from wpmigrate import sync
+from wpmigrate import runs
 from wpmigrate.mapping import load_mapping
 from wpmigrate.sources import open_source, rest
 
@@ -56,7 +56,7 @@ def core_mapping(tmp_path_factory) -> Path:
 def export_in_process(url: str, path: Path, mapping_file: Path, **options) -> sqlite3.Connection:
     mapping = load_mapping([mapping_file])
     source = open_source(url, mapping, via="rest", **options)
-    sync.run(source, path, mapping, command="export", detect_deletions=False)
+    runs.run(source, path, mapping, command="export", detect_deletions=False)
     return open_db(path)
 
 

@@ -20,7 +20,7 @@ import pytest
 from rest_support import Replay, row_counts, run_cli
 from werkzeug import Response
 
-from wpmigrate import sync
+from wpmigrate import runs
 from wpmigrate.mapping import load_mapping
 from wpmigrate.sources import open_source
 
@@ -33,7 +33,7 @@ def site_archive(wordpress, tmp_path_factory):
     path = tmp_path_factory.mktemp("errors") / "site.db"
     mapping = load_mapping([])
     source = open_source(wordpress.url, mapping, via="rest")
-    sync.run(source, path, mapping, command="export", detect_deletions=False)
+    runs.run(source, path, mapping, command="export", detect_deletions=False)
     return path
 
 
@@ -240,7 +240,7 @@ def test_retry_after_is_honoured_and_the_export_recovers(httpserver, tmp_path, m
     mapping = load_mapping([])
     source = open_source(site.url, mapping, via="rest")
     started = time.monotonic()
-    result = sync.run(
+    result = runs.run(
         source, tmp_path / "lib.db", mapping, command="export", detect_deletions=False
     )
     elapsed = time.monotonic() - started

@@ -13,7 +13,7 @@ from rest_support import RECORDED_BASE, Replay, ReplayClient, manifest, recordin
 from wpmigrate.errors import SourceError
 from wpmigrate.mapping import load_mapping
 from wpmigrate.model import Author, Checkpoint, Comment, Item, Media, Site, Term
-from wpmigrate.sources import rest
+from wpmigrate.sources import rest, rest_parse
 from wpmigrate.sources.rest import ApiRoot, RESTSource, RestUnavailableError, discover_api_root
 
 API = f"{RECORDED_BASE}/wp-json/"
@@ -456,9 +456,11 @@ def test_rest_switched_off():
     ],
 )
 def test_generated_caption(caption, description, generated):
-    assert rest._generated_caption(caption, description) is generated
+    assert rest_parse.generated_caption(caption, description) is generated
 
 
 def test_upload_path():
-    assert rest._upload_path("http://h/wp-content/uploads/2023/03/a%20b.pdf") == "2023/03/a b.pdf"
-    assert rest._upload_path("http://h/files/a.pdf") == ""
+    assert (
+        rest_parse.upload_path("http://h/wp-content/uploads/2023/03/a%20b.pdf") == "2023/03/a b.pdf"
+    )
+    assert rest_parse.upload_path("http://h/files/a.pdf") == ""

@@ -16,8 +16,8 @@ import pytest
 from wpmigrate.archive import SCHEMA_VERSION, Archive
 from wpmigrate.errors import ArchiveError
 from wpmigrate.mapping import load_mapping
+from wpmigrate.runs import run
 from wpmigrate.sources import open_source
-from wpmigrate.sync import run
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "research-library.xml"
 

@@ -13,10 +13,11 @@ from click.testing import CliRunner, Result
 
 from wpmigrate.archive import Archive
 from wpmigrate.cli import cli
+from wpmigrate.conversions import Converter, Unconvertible
 from wpmigrate.mapping import Column, load_mapping
 from wpmigrate.model import Author, Item, Media, Record, Site, Term
 from wpmigrate.pipeline import export
-from wpmigrate.tables import Converter, Unconvertible
+from wpmigrate.sources.base import EMPTY_STATE, SourceState
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "research-library.xml"
@@ -195,14 +196,18 @@ body         = { from = "content_html", as = "markdown", search = true }
 class FakeSource:
     kind = "wxr"
 
+    fraction = None
+    requests_made = None
+
     def __init__(self, records: list[Record]):
         self._records = records
         self.skipped: dict[str, int] = {}
+        self.warnings: list[str] = []
 
     def describe(self) -> str:
         return "fake.xml"
 
-    def records(self) -> Iterator[Record]:
+    def records(self, state: SourceState = EMPTY_STATE) -> Iterator[Record]:
         yield from self._records
 
 

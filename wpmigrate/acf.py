@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .phpdata import maybe_unserialize
+from .values import int_or
 
 CONTAINER_TYPES = {"repeater", "flexible_content", "group"}
 ID_TYPES = {"image", "file", "post_object", "relationship", "gallery", "user", "taxonomy"}
@@ -147,7 +148,7 @@ class _Builder:
         field_type = self.field_type(name)
         raw = self.meta.get(name, "")
         if field_type == "repeater":
-            return [self._children(name, f"{name}_{i}_") for i in range(_int(raw))]
+            return [self._children(name, f"{name}_{i}_") for i in range(int_or(raw, 0))]
         if field_type == "flexible_content":
             layouts = maybe_unserialize(raw)
             layouts = list(layouts.values()) if isinstance(layouts, dict) else []
@@ -190,13 +191,6 @@ def _plain(value: Any) -> Any:
             return [_plain(v) for v in value.values()]
         return {str(k): _plain(v) for k, v in value.items()}
     return value
-
-
-def _int(raw: Any) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _int_or_keep(value: Any) -> Any:

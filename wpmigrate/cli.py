@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import functools
 import json
 import os
 import sqlite3
@@ -15,15 +14,21 @@ from typing import Any
 import click
 from tabulate import tabulate
 
-from . import __version__
-from . import sync as incremental
-from .archive import Archive
+from . import __version__, runs
+from .archive.reader import (
+    Rows,
+    recent_changes,
+    recent_runs,
+    recorded_source,
+    run_query,
+)
+from .archive.reader import search as search_archive
 from .errors import WPMigrateError
-from .inspect import inspect_source, render_text, write_mapping
 from .mapping import Mapping, load_mapping
 from .media_files import FilesReport, MediaOptions, download_into
-from .pipeline import RunResult
+from .pipeline import RunResult, Source
 from .progress import Progress
+from .report import inspect_source, render_text, write_mapping
 from .sources import VIA_CHOICES, open_source
 
 PASSWORD_ENV = "WPMIGRATE_APP_PASSWORD"
@@ -83,8 +88,6 @@ def source_options(command: Any) -> Any:
         "--delay",
         type=click.FloatRange(0, 60),
         default=0.0,
-        expose_value=False,
-        callback=lambda ctx, _param, value: ctx.meta.__setitem__("delay", value),
         help="Crawling: seconds between requests (robots.txt Crawl-delay wins when longer).",
     )(command)
     return click.option(
@@ -95,38 +98,11 @@ def source_options(command: Any) -> Any:
     )(command)
 
 
-def crawl_settings() -> dict[str, Any]:
-    """--delay, and where to say that the REST API is off (nowhere with --quiet)."""
-    ctx = click.get_current_context()
-    quiet = bool(ctx.params.get("quiet"))
-    return {
-        "delay": ctx.meta.get("delay", 0.0),
-        "notify": None if quiet else (lambda message: click.echo(message, err=True)),
-    }
-
-
 def media_options(command: Any) -> Any:
-    """--media DIR and its companions; kept in ctx.meta (see `download_media_files`)."""
-
-    def keep(name: str):
-        return lambda ctx, _param, value: ctx.meta.__setitem__(name, value)
-
-    run = command
-
-    @functools.wraps(run)
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        meta = click.get_current_context().meta
-        if not meta.get("media") and (meta.get("media_hosts") or meta.get("rewrite_links")):
-            raise click.UsageError("--media-host and --rewrite-links need --media DIR")
-        parse_size(meta.get("max_file_size") or "1G")  # a bad size fails before the export
-        return run(*args, **kwargs)
-
-    command = checked
+    """--media DIR and its companions; `media_settings` checks and gathers them."""
     command = click.option(
         "--rewrite-links",
         is_flag=True,
-        expose_value=False,
-        callback=keep("rewrite_links"),
         help="With --media: point content links at the downloaded copies.",
     )(command)
     command = click.option(
@@ -134,44 +110,43 @@ def media_options(command: Any) -> Any:
         default="1G",
         show_default=True,
         metavar="SIZE",
-        expose_value=False,
-        callback=keep("max_file_size"),
         help="With --media: skip files larger than this (bytes, or 500K, 20M, 2G).",
     )(command)
     command = click.option(
         "--media-host",
+        "media_hosts",
         multiple=True,
         metavar="HOST",
-        expose_value=False,
-        callback=keep("media_hosts"),
         help="With --media: also fetch from this host (a CDN). Repeatable.",
     )(command)
     return click.option(
         "--media",
         type=click.Path(file_okay=False),
-        expose_value=False,
-        callback=keep("media"),
         help="Download every media file (and upload files content links to) into this folder, "
         "as 2024/03/name; re-runs fetch only what changed.",
     )(command)
 
 
-def download_media_files(archive: str, result: RunResult, *, quiet: bool) -> None:
-    """After a run: `--media DIR` downloads; counts go into the run's row."""
-    ctx = click.get_current_context()
-    folder = ctx.meta.get("media")
-    if not folder:
-        return
-    options = MediaOptions(
-        directory=Path(folder),
-        hosts=tuple(ctx.meta.get("media_hosts") or ()),
-        max_file_size=parse_size(ctx.meta.get("max_file_size") or "1G"),
-        rewrite_links=bool(ctx.meta.get("rewrite_links")),
-        concurrency=ctx.params.get("concurrency") or 4,
+def media_settings(
+    media: str | None,
+    media_hosts: tuple[str, ...],
+    max_file_size: str,
+    rewrite_links: bool,
+    concurrency: int | None,
+) -> MediaOptions | None:
+    """What `--media DIR` asks for, checked before the export starts (None without it)."""
+    if not media and (media_hosts or rewrite_links):
+        raise click.UsageError("--media-host and --rewrite-links need --media DIR")
+    size = parse_size(max_file_size or "1G")  # a bad size fails before the export
+    if not media:
+        return None
+    return MediaOptions(
+        directory=Path(media),
+        hosts=tuple(media_hosts),
+        max_file_size=size,
+        rewrite_links=rewrite_links,
+        concurrency=concurrency or 4,
     )
-    report = download_into(archive, result.run_id, options)
-    if not quiet:
-        _print_files(report)
 
 
 def parse_size(text: str) -> int:
@@ -209,10 +184,15 @@ def export_command(
     archive: str,
     via: str,
     user: str | None,
-    concurrency: int,
+    delay: float,
+    concurrency: int | None,
     mappings: tuple[str, ...],
     include_internals: bool,
     full: bool,
+    media: str | None,
+    media_hosts: tuple[str, ...],
+    max_file_size: str,
+    rewrite_links: bool,
     quiet: bool,
 ) -> None:
     """Export SOURCE (a WXR file, .xml or .xml.gz, or a site URL) into the SQLite ARCHIVE.
@@ -226,8 +206,10 @@ def export_command(
       WPMIGRATE_APP_PASSWORD=... wpmigrate export https://example.org library.db --user editor
       wpmigrate export export.xml.gz library.db --mapping mappings/research-library.toml
     """
+    files = media_settings(media, media_hosts, max_file_size, rewrite_links, concurrency)
     mapping = load_mapping(list(mappings), include_internals=include_internals)
-    _read_into(archive, source, mapping, via, user, concurrency, quiet, command="export", full=full)
+    reader = _open_source(source, mapping, via, user, concurrency, delay, quiet=quiet)
+    _read_into(archive, reader, mapping, files, quiet=quiet, command="export", full=full)
 
 
 @cli.command(name="sync")
@@ -245,12 +227,17 @@ def sync_command(
     source: str | None,
     via: str,
     user: str | None,
-    concurrency: int,
+    delay: float,
+    concurrency: int | None,
     mappings: tuple[str, ...],
     include_internals: bool,
     keep_history: bool,
     force: bool,
     full: bool,
+    media: str | None,
+    media_hosts: tuple[str, ...],
+    max_file_size: str,
+    rewrite_links: bool,
     quiet: bool,
 ) -> None:
     """Bring ARCHIVE up to date with its source: only what changed is fetched.
@@ -265,17 +252,18 @@ def sync_command(
       wpmigrate sync library.db site.wordpress.2024-06-01.xml
       wpmigrate sync library.db --keep-history
     """
-    recorded_spec, recorded_mappings = incremental.recorded_source(archive)
-    spec = source or recorded_spec
+    files = media_settings(media, media_hosts, max_file_size, rewrite_links, concurrency)
+    recorded_spec, recorded_mappings = recorded_source(archive)
     mapping = load_mapping(list(mappings) or recorded_mappings, include_internals=include_internals)
+    reader = _open_source(
+        source or recorded_spec, mapping, via, user, concurrency, delay, quiet=quiet
+    )
     _read_into(
         archive,
-        spec,
+        reader,
         mapping,
-        via,
-        user,
-        concurrency,
-        quiet,
+        files,
+        quiet=quiet,
         command="sync",
         full=full,
         keep_history=keep_history,
@@ -283,24 +271,44 @@ def sync_command(
     )
 
 
-def _read_into(
-    archive: str,
+def _open_source(
     spec: str,
     mapping: Mapping,
     via: str,
     user: str | None,
     concurrency: int | None,
-    quiet: bool,
+    delay: float,
     *,
+    quiet: bool,
+) -> Source:
+    return open_source(
+        spec,
+        mapping,
+        via=via,
+        auth=read_auth(user),
+        concurrency=concurrency,
+        delay=delay,
+        notify=None if quiet else _notify,
+    )
+
+
+def _notify(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _read_into(
+    archive: str,
+    reader: Source,
+    mapping: Mapping,
+    files: MediaOptions | None,
+    *,
+    quiet: bool,
     command: str,
     **options: Any,
 ) -> None:
-    """What export and sync share: open the source, run it into the archive, report."""
-    reader = open_source(
-        spec, mapping, via=via, auth=read_auth(user), concurrency=concurrency, **crawl_settings()
-    )
+    """What export and sync share: run the source into the archive, download, report."""
     progress = Progress("items", enabled=False if quiet else None)
-    result = incremental.run(
+    result = runs.run(
         reader,
         archive,
         mapping,
@@ -311,7 +319,10 @@ def _read_into(
     )
     if not quiet:
         _print_summary(result)
-    download_media_files(archive, result, quiet=quiet)
+    if files is not None:
+        report = download_into(archive, result.run_id, files)
+        if not quiet:
+            _print_files(report)
 
 
 @cli.command(name="log")
@@ -326,37 +337,11 @@ def log_command(archive: str, limit: int, show_changes: bool, as_json: bool) -> 
       wpmigrate log library.db
       wpmigrate log library.db --limit 1 --changes
     """
-    db = Archive.open_readonly(archive)
-    runs = db.execute(
-        """select r.id, r.started_at, r.command, r.status, r.source,
-            sum(c.change = 'added') as added, sum(c.change = 'modified') as modified,
-            sum(c.change = 'deleted') as deleted, sum(c.change = 'restored') as restored,
-            r.error
-        from runs r left join changes c on c.run_id = r.id
-        group by r.id order by r.id desc limit ?""",
-        [limit],
-    )
-    columns = [d[0] for d in runs.description]
-    rows = [
-        tuple(0 if v is None and c in _CHANGE_KINDS else v for c, v in zip(columns, r, strict=True))
-        for r in runs.fetchall()
-    ]
-    _print_rows(columns, rows, as_json=as_json, as_csv=False)
-    if show_changes and rows:
-        changes = db.execute(
-            """select c.run_id, c.change, c.item_id, i.type, i.title from changes c
-            left join items i on i.id = c.item_id
-            where c.run_id in (select id from runs order by id desc limit ?)
-            order by c.run_id desc, c.change, c.item_id""",
-            [limit],
-        )
+    runs = recent_runs(archive, limit)
+    _print_rows(runs, as_json=as_json, as_csv=False)
+    if show_changes and runs.rows:
         click.echo()
-        _print_rows(
-            [d[0] for d in changes.description], changes.fetchall(), as_json=as_json, as_csv=False
-        )
-
-
-_CHANGE_KINDS = {"added", "modified", "deleted", "restored"}
+        _print_rows(recent_changes(archive, limit), as_json=as_json, as_csv=False)
 
 
 @cli.command(name="inspect")
@@ -374,6 +359,7 @@ def inspect_command(
     source: str,
     via: str,
     user: str | None,
+    delay: float,
     concurrency: int | None,
     mapping_file: str | None,
     force: bool,
@@ -389,10 +375,8 @@ def inspect_command(
       wpmigrate inspect https://example.org --write-mapping mappings/example.toml
     """
     mapping = load_mapping([])
-    reader = open_source(
-        source, mapping, via=via, auth=read_auth(user), concurrency=concurrency, **crawl_settings()
-    )
-    report = inspect_source(reader, skip_taxonomies=mapping.skip_taxonomies)
+    reader = _open_source(source, mapping, via, user, concurrency, delay, quiet=False)
+    report = inspect_source(reader, mapping)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(report), indent=2, ensure_ascii=False))
     else:
@@ -417,13 +401,7 @@ def query(
       wpmigrate query library.db "select type, count(*) from items group by type"
       wpmigrate query library.db "select title from items where id = :id" -p id 42 --json
     """
-    db = Archive.open_readonly(archive)
-    try:
-        cursor = db.execute(sql, dict(param))
-    except sqlite3.Error as exc:
-        raise WPMigrateError(f"query failed: {exc}") from None
-    columns = [d[0] for d in cursor.description or []]
-    _print_rows(columns, cursor.fetchall(), as_json=as_json, as_csv=as_csv)
+    _print_rows(run_query(archive, sql, dict(param)), as_json=as_json, as_csv=as_csv)
 
 
 @cli.command()
@@ -439,39 +417,15 @@ def search(archive: str, terms: tuple[str, ...], limit: int, types: tuple[str, .
       wpmigrate search library.db "forced labour"
       wpmigrate search library.db water --type publication --limit 5
     """
-    query = _fts_query(" ".join(terms))
-    if not query:
-        raise WPMigrateError("nothing to search for: give at least one word")
-    db = Archive.open_readonly(archive)
-    where = "items.deleted_at is null"
-    params: dict[str, Any] = {"query": query, "limit": limit}
-    if types:
-        where += " and items.type in (" + ", ".join(f":t{i}" for i in range(len(types))) + ")"
-        params.update({f"t{i}": t for i, t in enumerate(types)})
-    sql = f"""
-        select items.id, items.type, substr(items.date_gmt, 1, 10) as date, items.title, items.link
-        from items_fts join items on items.rowid = items_fts.rowid
-        where items_fts match :query and {where}
-        order by bm25(items_fts, 10.0, 3.0, 1.0) limit :limit
-    """
-    try:
-        cursor = db.execute(sql, params)
-    except sqlite3.Error as exc:
-        raise WPMigrateError(f"search failed: {exc}") from None
-    rows = cursor.fetchall()
-    if not rows and not as_json:
+    found = search_archive(archive, " ".join(terms), types=types, limit=limit)
+    if not found.rows and not as_json:
         click.echo("no matches", err=True)
         return
-    _print_rows([d[0] for d in cursor.description], rows, as_json=as_json, as_csv=False)
+    _print_rows(found, as_json=as_json, as_csv=False)
 
 
-def _fts_query(text: str) -> str:
-    """Each word must match (as a prefix-free token); FTS syntax in user input is neutralised."""
-    words = [w.replace('"', '""') for w in text.split() if any(c.isalnum() for c in w)]
-    return " ".join(f'"{w}"' for w in words)
-
-
-def _print_rows(columns: list[str], rows: list[Any], *, as_json: bool, as_csv: bool) -> None:
+def _print_rows(answer: Rows, *, as_json: bool, as_csv: bool) -> None:
+    columns, rows = answer.columns, answer.rows
     if as_json:
         click.echo(
             json.dumps(
@@ -505,7 +459,8 @@ def _print_summary(result: RunResult) -> None:
     terms = result.counts.get("terms", "seen")
     click.echo(
         f"run {result.run_id}: items {', '.join(parts)}; {terms:,} terms, {media:,} media; "
-        f"{skipped:,} skipped",
+        f"{skipped:,} skipped"
+        + (f"; {len(result.warnings):,} warnings" if result.warnings else ""),
         err=True,
     )
     examples = result.counts.counts.get("unconverted_items", {})

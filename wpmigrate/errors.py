@@ -6,7 +6,20 @@ class WPMigrateError(Exception):
 
 
 class SourceError(WPMigrateError):
-    """The source (file, site) could not be read."""
+    """The source (file, site) could not be read; `status` and `code` say how a server
+    refused (HTTP status, WordPress error code), when one did."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: str = ""):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+    @property
+    def http_reason(self) -> str | None:
+        """ "HTTP 403 rest_disabled", or None when no server answered with an error."""
+        if self.status is None:
+            return None
+        return f"HTTP {self.status}{' ' + self.code if self.code else ''}"
 
 
 class ArchiveError(WPMigrateError):

@@ -1,6 +1,6 @@
 """Event calendars into `Event` records: The Events Calendar and All-in-One Event Calendar.
 
-Pure parsing, no network: `sources/events.py` fetches, this module turns what a plugin
+Pure parsing, no network: `sources/plugin_events.py` fetches, this module turns what a plugin
 stores or serves into the one `events` row shape.
 
 * **The Events Calendar** (TEC, post type `tribe_events`): its REST API
@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .model import Event, Item, Term
+from .values import int_or
 
 TEC = "the-events-calendar"
 AI1EC = "all-in-one-event-calendar"
@@ -515,11 +516,8 @@ def _rrule_text(value: Any) -> str:
 
 
 def to_int(value: Any) -> int | None:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number or None
+    """A WordPress id: a positive integer, or None (0 means "none" in WordPress)."""
+    return int_or(value, None) or None
 
 
 def _iso_local(value: str | None) -> str | None:

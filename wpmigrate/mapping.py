@@ -6,8 +6,9 @@ up, other values replace, and a `[types.<type>]` table replaces the whole earlie
 of that type.
 
 A `[types.<type>]` table maps a post type to a table of its own with typed columns (built by
-`tables.py`). Everything is checked here, before any archive is opened: a mistake gives one
-`MappingError` line naming the file, the line where it can be found, the key and the value.
+`archive/type_tables.py`). Everything is checked here, before any archive is opened: a
+mistake gives one `MappingError` line naming the file, the line where it can be found, the
+key and the value.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from .archive import FTS, TABLES
+from .archive.schema import FTS, TABLES
 from .cleaning import CleaningConfig, CleaningConfigError
 from .errors import MappingError
+from .model import Item, Record, Term
 
 # Ships inside the package, so an installed wheel reads the same file as a checkout.
 DEFAULT_MAPPING: Traversable = resources.files("wpmigrate") / "default_mapping.toml"
@@ -109,6 +111,25 @@ class Mapping:
     cleaning: CleaningConfig = field(default_factory=CleaningConfig)
     types: dict[str, TypeTable] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+
+    def skip_reason(self, record: Record) -> str | None:
+        """Why the mapping leaves `record` out ("status:draft", "taxonomy:nav_menu"...), or
+        None to keep it.
+
+        The one place the skip rules are applied: the pipeline and `inspect` ask here;
+        sources get `skip_types` and `skip_taxonomies` only as a hint to save requests.
+        """
+        if isinstance(record, Item):
+            if record.type in self.skip_types:
+                return f"type:{record.type}"
+            if not self.keeps_status(record.status):
+                return f"status:{record.status}"
+        elif isinstance(record, Term) and record.taxonomy in self.skip_taxonomies:
+            return f"taxonomy:{record.taxonomy}"
+        return None
+
+    def keep(self, record: Record) -> bool:
+        return self.skip_reason(record) is None
 
     def keeps_status(self, status: str) -> bool:
         if status == "auto-draft":

@@ -50,6 +50,7 @@ from .safe_paths import (
     with_suffix_tag,
 )
 from .sources.http import HttpClient
+from .values import int_or
 
 UPLOADS = "/wp-content/uploads/"
 PARTIAL_DIR = ".wpmigrate-partial"
@@ -391,7 +392,7 @@ class _Downloader:
         if problem:
             return _Outcome(task, "refused", error=problem)
         encoded = response.headers.get("Content-Encoding", "identity").lower() != "identity"
-        length = None if encoded else _int(response.headers.get("Content-Length"))
+        length = None if encoded else int_or(response.headers.get("Content-Length"), None)
         resuming = response.status_code == 206 and offset and _range_start(response) == offset
         if response.status_code == 206 and not resuming:
             _remove(partial, sidecar)
@@ -617,13 +618,6 @@ def _key(path: PurePosixPath) -> PurePosixPath:
 def _bare(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path, parts.query, ""))
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _remove(*paths: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -166,3 +167,9 @@ class Checkpoint:
 
 
 Record = Site | Author | Term | Item | Media | Comment | Event | Tombstone | Checkpoint
+
+
+def synthetic_id(kind: str, key: str) -> int:
+    """A stable negative id for what a source names but gives no id (WXR 1.0 authors and
+    terms, crawled pages without a post id): the same key gives the same id on every run."""
+    return -(zlib.crc32(f"{kind}/{key}".encode()) & 0x7FFFFFFF) - 1

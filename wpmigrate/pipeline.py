@@ -8,13 +8,12 @@ and hands them to the archive in batches, one transaction each, with the run rec
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 from urllib.parse import urlsplit
 
 from .archive import Archive, CleanText, WriteCounts, utc_now
+from .archive.type_tables import build_tables
 from .cleaning import Cleaner
 from .errors import ArchiveError, WPMigrateError
 from .mapping import Mapping
@@ -31,18 +30,9 @@ from .model import (
     Tombstone,
 )
 from .progress import Progress
-from .tables import build_tables
+from .sources.base import EMPTY_STATE, Source, SourceState
 
 BATCH_SIZE = 500
-
-
-class Source(Protocol):
-    kind: str
-    skipped: dict[str, int]
-
-    def describe(self) -> str: ...
-
-    def records(self) -> Iterable[Record]: ...
 
 
 @dataclass
@@ -50,8 +40,7 @@ class RunResult:
     run_id: int
     status: str
     counts: WriteCounts
-    seen_items: set[int] = field(default_factory=set)
-    seen_media: set[int] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -93,18 +82,18 @@ class Exporter:
         self.mapping = mapping
         self.cleaner = Cleaner(mapping.cleaning)
         self.progress = progress or Progress("items", enabled=False)
-        self.skipped_terms: set[int] = set()
+        self.skipped_terms: set[int] = set()  # left out by the mapping: items drop them
         self.skipped: Counter[str] = Counter()  # records the mapping leaves out, by reason
-        self.skipped_items: set[int] = set()  # left out by status: their events go too
+        self.skipped_items: set[int] = set()
         self.source_kind = ""
 
-    def run(self, source: Source, command: str) -> RunResult:
+    def run(self, source: Source, command: str, state: SourceState = EMPTY_STATE) -> RunResult:
         self.source_kind = source.kind
         self.archive.mark_abandoned_runs()
         run_id = self.archive.start_run(source.describe(), command)
         result = RunResult(run_id=run_id, status="running", counts=WriteCounts())
         try:
-            self._copy(source, result)
+            self._copy(source, state, result)
         except KeyboardInterrupt:
             self._finish(result, source, "interrupted", "interrupted by the user")
             raise
@@ -122,16 +111,18 @@ class Exporter:
         # What the source left out, and what the mapping did (statuses, taxonomies).
         for kind, n in sorted((Counter(source.skipped) + self.skipped).items()):
             result.counts.add("skipped", kind, n)
-        http = getattr(source, "http", None)
-        if http is not None:
-            result.counts.add("http", "requests", http.requests)
+        if source.requests_made is not None:
+            result.counts.add("http", "requests", source.requests_made)
+        result.warnings = list(source.warnings)
+        if result.warnings:
+            result.counts.add("warnings", "source", len(result.warnings))
         result.status = status
         self.archive.finish_run(result.run_id, status, result.counts, error)
 
-    def _copy(self, source: Source, result: RunResult) -> None:
+    def _copy(self, source: Source, state: SourceState, result: RunResult) -> None:
         fetched_at = utc_now()
         batch = _Batch()
-        for record in source.records():
+        for record in source.records(state):
             self._add(record, batch, result, source)
             if batch.size() >= BATCH_SIZE:
                 self._write(batch, result, fetched_at)
@@ -141,27 +132,25 @@ class Exporter:
 
     def _add(self, record: Record, batch: _Batch, result: RunResult, source: Source) -> None:
         clean = self.cleaner
+        reason = self.mapping.skip_reason(record)
+        if reason is not None:
+            self.skipped[reason] += 1
+            if isinstance(record, Item):
+                self.skipped_items.add(record.id)  # their events go too
+            elif isinstance(record, Term):
+                self.skipped_terms.add(record.id)  # and items do not point at them
+            return
         if isinstance(record, Item):
-            if not self.mapping.keeps_status(record.status):
-                self.skipped[f"status:{record.status}"] += 1
-                self.skipped_items.add(record.id)
-                return
             if self.skipped_terms:
                 record.term_ids = [t for t in record.term_ids if t not in self.skipped_terms]
             batch.items.append((record, self.clean_item(record), self.clean_comments(record)))
-            result.seen_items.add(record.id)
-            self.progress.advance(fraction=getattr(source, "fraction", None))
+            self.progress.advance(fraction=source.fraction)
         elif isinstance(record, Media):
             record.title = clean.clean_title(record.title)
             record.caption = clean.to_text(record.caption)
             record.description = clean.to_text(record.description)
             batch.media.append(record)
-            result.seen_media.add(record.id)
         elif isinstance(record, Term):
-            if record.taxonomy in self.mapping.skip_taxonomies:
-                self.skipped_terms.add(record.id)
-                self.skipped[f"taxonomy:{record.taxonomy}"] += 1
-                return
             record.name = clean.clean_title(record.name)
             record.description = clean.to_text(record.description)
             batch.terms.append(record)

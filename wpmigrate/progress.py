@@ -13,7 +13,6 @@ class Progress:
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.label = label
         self.count = 0
-        self.total: int | None = None
         self.fraction: float | None = None
         self.started = time.monotonic()
         self._last_draw = 0.0
@@ -28,19 +27,11 @@ class Progress:
             self._last_draw = now
             self._draw(now)
 
-    def set_total(self, total: int) -> None:
-        self.total = total
-
     def _draw(self, now: float) -> None:
         elapsed = max(now - self.started, 1e-6)
         rate = self.count / elapsed
         fraction = self.fraction
-        if fraction is None and self.total:
-            fraction = self.count / self.total
-        line = f"{self.label}: {self.count:,}"
-        if self.total:
-            line += f"/{self.total:,}"
-        line += f" · {rate:,.0f}/s"
+        line = f"{self.label}: {self.count:,} · {rate:,.0f}/s"
         if fraction and 0 < fraction < 1:
             remaining = elapsed * (1 - fraction) / fraction
             line += f" · ETA {_clock(remaining)}"

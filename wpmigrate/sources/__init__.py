@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,6 +52,7 @@ def open_source(
         skip_taxonomies=mapping.skip_taxonomies,
         concurrency=concurrency or REST_CONCURRENCY,
         auth=auth,
+        notify=notify,
     )
     if via == "rest":
         return rest
@@ -60,10 +60,9 @@ def open_source(
         rest.site()
     except RestUnavailableError as exc:
         if notify is not None:
-            reason = re.search(r"\((HTTP [^)]*)\)", str(exc))
             notify(
                 f"wpmigrate: the REST API of {spec} is not available "
-                f"({reason.group(1) if reason else exc}); crawling its HTML instead"
+                f"({exc.http_reason or exc}); crawling its HTML instead"
             )
         return _crawl_source(spec, mapping, concurrency, delay, notify)
     return rest

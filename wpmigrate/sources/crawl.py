@@ -25,9 +25,8 @@ import heapq
 import itertools
 import mimetypes
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -38,23 +37,40 @@ from lxml import etree
 
 from .. import events as ev
 from ..errors import SourceError
-from ..model import Author, Checkpoint, Item, Media, Record, Site, Term, Tombstone
+from ..model import (
+    Author,
+    Checkpoint,
+    Item,
+    Media,
+    Record,
+    Site,
+    Term,
+    Tombstone,
+    synthetic_id,
+)
 from . import extract as x
 from . import sitemaps
-from .events import AI1EC_EXPORT, AI1EC_MAX_BYTES
-from .http import HttpClient, Robots, conditional_headers
-from .wxr import _synthetic_id
+from .base import EMPTY_STATE, SourceState
+from .crawl_fetch import (
+    HTML_TYPES,
+    ICAL_TYPES,
+    MAX_REDIRECTS,
+    XML_TYPES,
+    Skip,
+    decode,
+    fetch,
+    read_capped,
+)
+from .http import HttpClient, Robots, conditional_headers, ordered_window
+from .plugin_events import AI1EC_MAX_BYTES, UnreadableExport, ai1ec_feeds
 
 DEFAULT_CONCURRENCY = 2
 MAX_PAGE_BYTES = 8 * 1024 * 1024
-MAX_REDIRECTS = 5
 MAX_LISTING_PAGES = 10_000
 MAX_FAILURES_IN_A_ROW = 25
 MAX_WARNINGS = 200
+VALIDATORS_STATE = "crawl:validators"  # the checkpoint of pages' ETag and Last-Modified
 MAX_PRINTED_WARNINGS = 20
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-XML_TYPES = ("xml", "text/plain", "gzip", "octet-stream")
-ICAL_TYPES = ("text/calendar", "text/plain", "octet-stream")
 _NOT_CONTENT = re.compile(
     r"/(wp-admin|wp-login\.php|wp-json|xmlrpc\.php|wp-comments-post\.php|wp-cron\.php)"
     r"|/(feed|trackback|embed)/?$|/comment-page-\d+|[?&](replytocom|share|s|action|like_comment)="
@@ -66,15 +82,6 @@ _PAGE_NUMBER = re.compile(r"(/page/)(\d+)(/?)|([?&]paged=)(\d+)")
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-class Skip(Exception):
-    """A URL not read: disallowed, off-site, missing, not HTML, too large, a redirect loop."""
-
-    def __init__(self, reason: str, message: str):
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
 
 
 @dataclass
@@ -119,7 +126,6 @@ class CrawlSource:
         client: HttpClient | None = None,
         max_page_bytes: int = MAX_PAGE_BYTES,
         max_pages: int = 200_000,
-        validators: dict[str, tuple[str | None, str | None]] | None = None,
         notify: Callable[[str], None] | None = None,
     ):
         parts = urlsplit(url if "://" in url else "https://" + url)
@@ -135,18 +141,18 @@ class CrawlSource:
         self.http = client or HttpClient(concurrency=self.concurrency, retries=3)
         self.max_page_bytes = max_page_bytes
         self.max_pages = max_pages
-        self.validators = validators or {}  # url -> (ETag, Last-Modified) from an earlier run
+        # url -> (ETag, Last-Modified) from an earlier run
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
         self.notify = notify  # where skipped pages are reported as they happen
         self._warned = 0
         self.skipped: dict[str, int] = {}
         self.warnings: list[str] = []
         self.robots: Robots | None = None
         self.page_validators: dict[str, tuple[str | None, str | None]] = {}
-        self.unchanged_urls: list[str] = []  # answered 304 to a conditional request
         self.items_read = 0
-        self.known_items: set[int] | None = None  # set by a sync: what the archive holds
-        # Set by an incremental run: page URL -> (item id, modified_gmt) of archived items, so
-        # a sitemap lastmod or a 304 that says "unchanged" spares the page.
+        self.known_items: set[int] = set()  # a sync: what the archive holds
+        # page URL -> (item id, modified_gmt) of archived items, so a sitemap lastmod or a
+        # 304 that says "unchanged" spares the page
         self.known_pages: dict[str, tuple[int, str | None]] = {}
         self._ai1ec_links: dict[str, int] = {}  # All-in-One Event Calendar posts found
         self._unread: set[str] = set()  # single pages that could not be read
@@ -185,7 +191,12 @@ class CrawlSource:
 
     # -- the run ----------------------------------------------------------------------------
 
-    def records(self) -> Iterator[Record]:
+    @property
+    def requests_made(self) -> int:
+        return self.http.requests
+
+    def records(self, state: SourceState = EMPTY_STATE) -> Iterator[Record]:
+        self._read_state(state)
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             self._pool = pool
             yield self._start()
@@ -199,7 +210,13 @@ class CrawlSource:
         yield from self._tombstones()
         if self.page_validators:
             state = {url: list(pair) for url, pair in sorted(self.page_validators.items())}
-            yield Checkpoint("crawl:validators", state)
+            yield Checkpoint(VALIDATORS_STATE, state)
+
+    def _read_state(self, state: SourceState) -> None:
+        self.known_pages = state.pages
+        earlier = state.checkpoints.get(VALIDATORS_STATE, {})
+        self.validators = {url: tuple(pair) for url, pair in earlier.items() if url in state.pages}
+        self.known_items = state.live_ids.get("item", set()) if state.detect_deletions else set()
 
     def _tombstones(self) -> Iterator[Tombstone]:
         """Items a sync knew that this crawl did not find, when nothing left that in doubt.
@@ -266,12 +283,12 @@ class CrawlSource:
                 if not any(t in content_type for t in HTML_TYPES):
                     raise SourceError(f"{url}: not an HTML page ({content_type or 'no type'})")
                 try:
-                    body = _read_capped(response, self.max_page_bytes, url)
+                    body = read_capped(response, self.max_page_bytes, url)
                 except Skip as skip:
                     raise SourceError(skip.message) from None
             finally:
                 response.close()
-            raw = _decode(body, content_type)
+            raw = decode(body, content_type)
             doc = x.parse_html(raw)
             if doc is None:
                 raise SourceError(f"{url}: the home page is empty")
@@ -381,7 +398,7 @@ class CrawlSource:
         self._record_entries(loaded)
         if page is None:
             return
-        author_id = page.id or _synthetic_id("author", page.slug)
+        author_id = page.id or synthetic_id("author", page.slug)
         self._authors_by_slug[page.slug] = author_id
         if page.name:
             self._authors_by_name[page.name] = author_id
@@ -415,7 +432,7 @@ class CrawlSource:
     def _register_term(self, page: x.TermPage, url: str) -> Term:
         self._taxonomies.add(page.taxonomy)
         key = (page.taxonomy, x.sanitize_html_class(page.slug))
-        term_id = page.id or self._term_ids.get(key) or _synthetic_id(page.taxonomy, page.slug)
+        term_id = page.id or self._term_ids.get(key) or synthetic_id(page.taxonomy, page.slug)
         self._term_ids[key] = term_id
         self._known_term_ids.add(term_id)
         self._term_urls[_norm(url)] = (page.taxonomy, page.slug)
@@ -598,7 +615,7 @@ class CrawlSource:
         if post.id is None and kind != "single":
             self._warn("not-a-post", f"{loaded.url}: no WordPress post on this page")
             return
-        post.id = post.id or _synthetic_id("item", _norm(post.url))
+        post.id = post.id or synthetic_id("item", _norm(post.url))
         if post.id in self._items_out:
             return
         if post.type in self.skip_types:
@@ -744,7 +761,7 @@ class CrawlSource:
         if term_id is None and slug.isdigit() and int(slug) in self._known_term_ids:
             term_id = int(slug)
         if term_id is None:
-            term_id = _synthetic_id(taxonomy, slug)
+            term_id = synthetic_id(taxonomy, slug)
             self._term_ids[(taxonomy, slug)] = term_id
         if term_id in self._terms_out:
             return term_id, None
@@ -759,7 +776,7 @@ class CrawlSource:
             author_id = self._authors_by_name.get(name)
         if author_id is not None or not (slug or name):
             return author_id, None
-        author_id = _synthetic_id("author", slug or name)
+        author_id = synthetic_id("author", slug or name)
         if slug:
             self._authors_by_slug[slug] = author_id
         if name:
@@ -781,7 +798,7 @@ class CrawlSource:
         return found
 
     def _media_id(self, ref: x.MediaRef) -> int:
-        return ref.id or _synthetic_id("media", x.original_file_url(ref.url))
+        return ref.id or synthetic_id("media", x.original_file_url(ref.url))
 
     # -- no sitemaps: follow links ----------------------------------------------------------
 
@@ -844,31 +861,23 @@ class CrawlSource:
         The plugin keeps them in its own table, shown on no page in a form worth parsing;
         its export, given the post ids, lists them (one request per 400 events).
         """
-        ids = sorted(set(self._ai1ec_links.values()))
-        for start in range(0, len(ids), 400):
-            query = urlencode(
-                {**AI1EC_EXPORT, "ai1ec_post_ids": ",".join(map(str, ids[start : start + 400]))},
-                safe=",",
-            )
-            url = self.home + "?" + query
-            try:
-                body = self._get(url, types=ICAL_TYPES, max_bytes=AI1EC_MAX_BYTES)[2]
-            except Skip as skip:
-                self._note(skip)
-                return
-            try:
-                feed = ev.parse_ai1ec_feed(
-                    body,
-                    site_host=urlsplit(self.home).hostname or "",
-                    links=self._ai1ec_links,
-                    feed_url=url,
-                )
-            except ValueError as exc:
-                self._warn("events-unreadable", f"{url}: unreadable iCal export ({exc})")
-                return
-            yield from (found.event for found in feed.events if found.event is not None)
-            if feed.unmatched:
-                self._count("events:unmatched")
+        if not self._ai1ec_links:
+            return
+        feeds = ai1ec_feeds(
+            lambda url: self._get(url, types=ICAL_TYPES, max_bytes=AI1EC_MAX_BYTES)[2],
+            self.home,
+            sorted(set(self._ai1ec_links.values())),
+            links=self._ai1ec_links,
+        )
+        try:
+            for _, feed in feeds:
+                yield from (found.event for found in feed.events if found.event is not None)
+                if feed.unmatched:
+                    self._count("events:unmatched")
+        except Skip as skip:
+            self._note(skip)
+        except UnreadableExport as exc:
+            self._warn("events-unreadable", str(exc))
 
     # -- fetching ---------------------------------------------------------------------------
 
@@ -884,7 +893,7 @@ class CrawlSource:
             )
         except Skip as skip:
             return skip
-        raw = _decode(body, response_headers.get("Content-Type", ""))
+        raw = decode(body, response_headers.get("Content-Type", ""))
         doc = x.parse_html(raw)
         if doc is None:
             return Skip("empty-page", f"{url}: empty page")
@@ -901,31 +910,9 @@ class CrawlSource:
         max_bytes: int,
         headers: dict[str, str] | None = None,
     ) -> tuple[str, dict[str, str], bytes]:
-        """GET with our own redirect handling: every hop on this host and allowed by robots."""
-        visited: list[str] = []
-        for _ in range(MAX_REDIRECTS + 1):
-            self._check(url)
-            try:
-                response = self.http.get(url, allow_redirects=False, stream=True, headers=headers)
-            except SourceError as exc:
-                raise Skip("unreachable", str(exc)) from None
-            try:
-                location = response.headers.get("Location")
-                if response.is_redirect and location:
-                    visited.append(url)
-                    url = urljoin(url, location)
-                    if url in visited:
-                        raise Skip("redirect-loop", f"{visited[0]}: redirect loop")
-                    continue
-                _check_status(url, response.status_code)
-                content_type = response.headers.get("Content-Type", "")
-                if not any(t in content_type for t in types):
-                    raise Skip("not-html", f"{url}: not what we read ({content_type or 'no type'})")
-                body = _read_capped(response, max_bytes, url)
-            finally:
-                response.close()
-            return url, dict(response.headers), body
-        raise Skip("redirect-loop", f"{visited[0]}: more than {MAX_REDIRECTS} redirects")
+        return fetch(
+            self.http, url, check=self._check, types=types, max_bytes=max_bytes, headers=headers
+        )
 
     def _check(self, url: str) -> None:
         if self._host(url) != self.host:
@@ -934,24 +921,12 @@ class CrawlSource:
             raise Skip("robots", f"{url}: disallowed by robots.txt")
 
     def _window(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
-        """fn over items with `concurrency` requests in flight, results in order."""
+        """fn over items with `concurrency` requests in flight, results in order; stops the
+        run when the site stops answering."""
         assert self._pool is not None
-        window: deque[tuple[T, Future[R]]] = deque()
-        source = iter(items)
-        try:
-            for item in itertools.islice(source, self.concurrency):
-                window.append((item, self._pool.submit(fn, item)))
-            while window:
-                item, future = window.popleft()
-                following = next(source, _END)
-                if following is not _END:
-                    window.append((following, self._pool.submit(fn, following)))
-                result = future.result()
-                self._track_failures(result)
-                yield item, result
-        finally:
-            for _, future in window:
-                future.cancel()
+        for item, result in ordered_window(self._pool, fn, items, self.concurrency):
+            self._track_failures(result)
+            yield item, result
 
     def _track_failures(self, result: Any) -> None:
         if isinstance(result, Skip) and result.reason == "unreachable":
@@ -981,7 +956,6 @@ class CrawlSource:
     def _note(self, skip: Skip, page: str | None = None) -> None:
         """Count and report a skip; `page` is the single page it cost, if that is all."""
         if skip.reason == "not-modified":
-            self.unchanged_urls.append(skip.message)
             known = self.known_pages.get(_norm(skip.message))
             if known is not None:  # 304 for a page we hold: the item is there, unchanged
                 self._seen_unchanged(known[0])
@@ -1011,45 +985,6 @@ class CrawlSource:
     @staticmethod
     def _host(url: str) -> str:
         return urlsplit(url).netloc.lower()
-
-
-_END: Any = object()
-
-
-def _check_status(url: str, status: int) -> None:
-    if status == 304:
-        raise Skip("not-modified", url)
-    if status in (404, 410):
-        raise Skip("http-404", f"{url}: not found (HTTP {status})")
-    if status >= 400:
-        raise Skip(f"http-{status}", f"{url}: the server answered HTTP {status}")
-
-
-def _read_capped(response: Any, max_bytes: int, url: str) -> bytes:
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise Skip("too-large", f"{url}: {int(declared):,} bytes, over the {max_bytes:,} limit")
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_content(64 * 1024):
-        size += len(chunk)
-        if size > max_bytes:
-            raise Skip("too-large", f"{url}: over the {max_bytes:,} byte limit")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _decode(body: bytes, content_type: str) -> str:
-    match = re.search(r"charset=([\w-]+)", content_type, re.I) or re.search(
-        rb"""<meta[^>]+charset=["']?([\w-]+)""", body[:4096], re.I
-    )
-    charset = match.group(1) if match else "utf-8"
-    if isinstance(charset, bytes):
-        charset = charset.decode("ascii", errors="ignore")
-    try:
-        return body.decode(charset, errors="replace")
-    except LookupError:
-        return body.decode("utf-8", errors="replace")
 
 
 def _page_numbers(url: str) -> Iterator[str] | None:

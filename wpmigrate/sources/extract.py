@@ -560,25 +560,6 @@ def extract_site(doc: HtmlElement) -> SiteInfo:
     return info
 
 
-def parse_feed(content: bytes) -> SiteInfo | None:
-    """The RSS channel's title, description and language (what bloginfo() prints)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=True)
-    try:
-        root = etree.fromstring(content, parser=parser)
-    except (etree.XMLSyntaxError, ValueError):
-        return None
-    if root is None:
-        return None
-    channel = root.find("channel")
-    if channel is None:
-        return None
-    return SiteInfo(
-        title=(channel.findtext("title") or "").strip(),
-        description=(channel.findtext("description") or "").strip(),
-        language=(channel.findtext("language") or "").strip(),
-    )
-
-
 def document_title(doc: HtmlElement, *, home: bool = False) -> tuple[str, str]:
     """The <title> split at WordPress's separator: ("Post title", "Site name"), or on the
     home page ("Site name", "Tagline")."""
@@ -609,21 +590,6 @@ def term_links(scope: HtmlElement, url: str, condition: str = "") -> list[TermLi
         seen.add(href)
         links.append(TermLink(url=href, taxonomy=_link_taxonomy(a), name_html=inner_html(a)))
     return links
-
-
-def term_ids_by_url(doc: HtmlElement, url: str) -> dict[str, int]:
-    """Term ids widgets reveal: `<li class="cat-item cat-item-12"><a href>`, `tag-link-12`."""
-    found: dict[str, int] = {}
-    for li in _find(doc, "//li[contains(@class, 'cat-item-')]"):
-        term_id = _prefixed_int((li.get("class") or "").split(), "cat-item-")
-        link = li.find("a")
-        if term_id and link is not None and link.get("href"):
-            found[urljoin(url, link.get("href").strip())] = term_id
-    for a in _find(doc, "//a[contains(@class, 'tag-link-')][@href]"):
-        term_id = _prefixed_int((a.get("class") or "").split(), "tag-link-")
-        if term_id:
-            found[urljoin(url, a.get("href").strip())] = term_id
-    return found
 
 
 def media_refs(scope: HtmlElement, url: str) -> list[MediaRef]:

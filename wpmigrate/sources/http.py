@@ -1,16 +1,20 @@
 """One polite HTTP client for every network source: a requests.Session with a clear
 User-Agent, timeouts, retries with backoff (honouring Retry-After), an optional minimum delay
-between requests and a request counter; plus robots.txt rules (protego) and conditional
-request headers for crawling.
+between requests and a request counter; the ordered request window both sources page
+with; plus robots.txt rules (protego) and conditional request headers for crawling.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 import requests
@@ -27,6 +31,35 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 DEFAULT_BACKOFF = 0.5  # urllib3 backoff_factor: waits 0, 1, 2, 4 s between retries
 BACKOFF_ENV = "WPMIGRATE_HTTP_BACKOFF"
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 lets crawlers stop reading robots.txt at 500 KiB
+
+T = TypeVar("T")
+R = TypeVar("R")
+_END: Any = object()
+
+
+def ordered_window(
+    pool: Executor, fn: Callable[[T], R], items: Iterable[T], size: int
+) -> Iterator[tuple[T, R]]:
+    """`fn` over `items` with at most `size` calls in flight, results in the items' order.
+
+    The window slides: each result taken lets the next item start, so requests overlap
+    while memory stays flat however many items come. Calls not yet started are cancelled
+    when the consumer stops early.
+    """
+    window: deque[tuple[T, Future[R]]] = deque()
+    source = iter(items)
+    try:
+        for item in itertools.islice(source, size):
+            window.append((item, pool.submit(fn, item)))
+        while window:
+            item, future = window.popleft()
+            following = next(source, _END)
+            if following is not _END:
+                window.append((following, pool.submit(fn, following)))
+            yield item, future.result()
+    finally:
+        for _, future in window:
+            future.cancel()
 
 
 class HttpClient:

@@ -8,21 +8,42 @@ through one bounded window of concurrent requests, yielded in order.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from html import unescape
 from typing import Any
-from urllib.parse import unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 
+from .. import events as ev
 from ..errors import SourceError
-from ..model import Author, Checkpoint, Comment, Item, Media, Record, Site, Term, Tombstone
-from .events import read_plugin_events
-from .http import HttpClient
+from ..model import Author, Checkpoint, Item, Media, Record, Site, Tombstone
+from ..values import int_or
+from .base import EMPTY_STATE, SourceState
+from .http import HttpClient, ordered_window
+from .plugin_events import (
+    AI1EC_STATE,
+    TEC_NAMESPACE,
+    UnreadableExport,
+    ai1ec_feeds,
+    ai1ec_worth_asking,
+    api_home,
+    fetch_ical,
+    shortlink_id,
+    tec_records,
+)
+from .rest_parse import (
+    author_from_rest,
+    comment_from_rest,
+    float_or_none,
+    item_from_rest,
+    media_from_rest,
+    term_from_rest,
+)
+from .rest_plan import PROBE_PARAMS, Sweep, batches, gone_reason, probe_of, unchanged
 
 PER_PAGE = 100
 PASSWORD_ENV = "WPMIGRATE_APP_PASSWORD"  # read by the CLI; named here for error messages
@@ -44,7 +65,6 @@ COMMENT_FIELDS = "id,post,parent,author_name,author_url,date_gmt,content,status,
 INDEX_FIELDS = "name,description,url,home,gmt_offset,timezone_string,namespaces"
 # Collections read whole on every run (no probe): what a sync marks when they drop an id.
 UNTRACKED_TOMBSTONES = {"terms": "term", "comments": "comment"}
-COMMENT_STATUS = {"approved": "approved", "hold": "pending", "spam": "spam", "trash": "trash"}
 
 
 class RestUnavailableError(SourceError):
@@ -102,18 +122,6 @@ class Collection:
         return Listing(self.route, {**self.params, **extra}, self.optional)
 
 
-@dataclass
-class KnownState:
-    """What the archive already holds, so a run fetches only what changed.
-
-    `versions[collection][id]` is (modified_gmt, sorted term ids); `probes[collection]` is
-    the probe a previous run recorded for that collection.
-    """
-
-    versions: dict[str, dict[int, tuple[str | None, tuple[int, ...]]]]
-    probes: dict[str, dict[str, Any]]
-
-
 class RESTSource:
     """A live WordPress site read over its REST API."""
 
@@ -128,8 +136,7 @@ class RESTSource:
         concurrency: int = 4,
         auth: tuple[str, str] | None = None,
         client: HttpClient | None = None,
-        known: KnownState | None = None,
-        detect_deletions: bool = False,
+        notify: Callable[[str], None] | None = None,
     ):
         refuse_credentials_in(url)
         self.start_url = url
@@ -141,14 +148,14 @@ class RESTSource:
         self.root: ApiRoot | None = None
         self.skipped: dict[str, int] = {}
         self.warnings: list[str] = []
+        self.notify = notify  # where warnings are told as they happen
         self.total_items = 0
         self.items_read = 0
         self.taxonomy_bases: dict[str, str] = {}  # taxonomy -> rest field on items
         self.namespaces: list[str] = []
         self.authors_seen: set[int] = set()
         self.users_visible = True
-        self.known = known
-        self.detect_deletions = detect_deletions
+        self.state = SourceState()  # what the archive holds, given to records()
         self._site: Site | None = None
         self._listings: dict[str, Future] = {}  # wp/v2/types, wp/v2/taxonomies
 
@@ -160,6 +167,12 @@ class RESTSource:
         return self.items_read / self.total_items if self.total_items else None
 
     # -- discovery -------------------------------------------------------------------------
+
+    def warn(self, message: str) -> None:
+        """Something not read, that does not stop the run: kept for the summary, told now."""
+        self.warnings.append(message)
+        if self.notify is not None:
+            self.notify(f"wpmigrate: warning: {message}")
 
     def discover(self) -> ApiRoot:
         if self.root is None:
@@ -174,9 +187,10 @@ class RESTSource:
             return [], response
         if response.status_code >= 400:
             message = _http_error(url, response, self.authenticated)
+            refused = {"status": response.status_code, "code": _error_code(response)}
             if response.status_code in (401, 403, 404) and "authentication" not in message:
-                raise RestUnavailableError(message)
-            raise SourceError(message)
+                raise RestUnavailableError(message, **refused)
+            raise SourceError(message, **refused)
         try:
             return response.json(), response
         except ValueError:
@@ -215,7 +229,7 @@ class RESTSource:
             source_location=root.url,
             rest_namespaces=self.namespaces,
             timezone=index.get("timezone_string", ""),
-            gmt_offset=_float(index.get("gmt_offset")),
+            gmt_offset=float_or_none(index.get("gmt_offset")),
         )
 
     def _listing(self, what: str) -> Any:
@@ -242,7 +256,7 @@ class RESTSource:
                 "users",
                 "wp/v2/users",
                 {"_fields": USER_EDIT_FIELDS if context else USER_FIELDS, **context},
-                self._author,
+                author_from_rest,
                 optional=True,
             ),
         ]
@@ -257,7 +271,7 @@ class RESTSource:
                     f"terms:{name}",
                     f"{tax.get('rest_namespace') or 'wp/v2'}/{base}",
                     {"_fields": TERM_FIELDS, "orderby": "id", "hide_empty": "false"},
-                    self._term,
+                    term_from_rest,
                     optional=True,
                 )
             )
@@ -303,7 +317,7 @@ class RESTSource:
                 "comments",
                 "wp/v2/comments",
                 {"_fields": COMMENT_FIELDS},
-                self._comment,
+                comment_from_rest,
                 optional=True,
             )
         )
@@ -311,7 +325,12 @@ class RESTSource:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def records(self) -> Iterator[Record]:
+    @property
+    def requests_made(self) -> int:
+        return self.http.requests
+
+    def records(self, state: SourceState = EMPTY_STATE) -> Iterator[Record]:
+        self.state = state
         yield self.site()
         collections = self.collections()
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
@@ -344,80 +363,137 @@ class RESTSource:
                     probe = probes[collection.name].result()
                     if probe is not None:
                         yield Checkpoint(f"rest:{collection.name}", probe)
-        yield from read_plugin_events(self, collections)
+        yield from self._plugin_events(collections)
         if not self.users_visible:
             yield from self._authors_from_items()
 
+    # -- calendar plugins (see plugin_events.py) -------------------------------------------
+
+    def _plugin_events(self, collections: list[Collection]) -> Iterator[Record]:
+        """Events of every calendar plugin the site runs, after the main REST read."""
+        names = {c.name for c in collections}
+        if TEC_NAMESPACE in self.namespaces and ev.TEC_TYPE not in self.skip_types:
+            for record in tec_records(
+                self.http.get,
+                self.root.route,
+                with_items=f"items:{ev.TEC_TYPE}" not in names,
+                concurrency=self.concurrency,
+                warn=self.warn,
+            ):
+                if isinstance(record, Item) and record.author_id:
+                    self.authors_seen.add(record.author_id)
+                yield record
+        if ev.AI1EC_TYPE not in self.skip_types:
+            exposed = next((c for c in collections if c.name == f"items:{ev.AI1EC_TYPE}"), None)
+            if exposed is not None or ai1ec_worth_asking(self.state):
+                yield from self._ai1ec(exposed)
+
+    def _ai1ec(self, exposed: Collection | None) -> Iterator[Record]:
+        """All-in-One Event Calendar dates, from its iCal export (one GET per 400 posts)."""
+        # Ids only from a complete REST listing: with ids the export covers three years back
+        # and ahead but nothing else, so a partial list would lose the new events.
+        links = self._exposed_links(exposed) if exposed is not None else {}
+        sent: set[int] = set()
+        answered: list[str] = []  # export URLs that answered with iCal
+
+        def fetch(url: str) -> bytes | None:
+            body = fetch_ical(self.http, url, self.warn)
+            if body is not None:
+                answered.append(url)
+            return body
+
+        feeds = ai1ec_feeds(
+            fetch,
+            api_home(self.root.url),
+            sorted(set(links.values())),
+            links=links,
+            resolve=lambda url: shortlink_id(self.http, url),
+        )
+        try:
+            for _, feed in feeds:
+                for found in feed.events:
+                    if found.event is None or found.event.item_id in sent:
+                        continue
+                    sent.add(found.event.item_id)
+                    if exposed is None and found.item is not None:
+                        yield found.item  # the post type is not in REST: the feed is all we have
+                    yield found.event
+                if feed.unmatched:
+                    key = "events:unmatched"
+                    self.skipped[key] = self.skipped.get(key, 0) + feed.unmatched
+        except UnreadableExport as exc:
+            self.warn(str(exc))
+        yield Checkpoint(AI1EC_STATE, {"feed": bool(answered)})
+
+    def _exposed_links(self, collection: Collection) -> dict[str, int]:
+        """Permalink -> id of every `ai1ec_event` post REST shows, to join and to ask for ids."""
+        links: dict[str, int] = {}
+        page, pages = 1, 1
+        while page <= pages:
+            params = {"_fields": "id,link", "per_page": 100, "page": page, "orderby": "id"}
+            body, response = self.get_json(
+                self.root.route(collection.route, {**collection.params, **params}), optional=True
+            )
+            if not isinstance(body, list):
+                break
+            links.update({row["link"]: row["id"] for row in body if row.get("link")})
+            pages = ev.to_int(response.headers.get("X-WP-TotalPages")) or 1
+            page += 1
+        return links
+
     def _incremental(self, collection: Collection) -> bool:
-        return collection.tracked and self.known is not None
+        return collection.tracked and self.state.archived
 
     def _plan(self, collection: Collection, probe: Future | None) -> Listing | None:
         """The listing to page through for `collection`, or None when nothing changed."""
         if not self._incremental(collection):
             return collection.listing()
-        assert self.known is not None and probe is not None
+        assert probe is not None
         state = probe.result()
-        if state is not None and state == self.known.probes.get(f"rest:{collection.name}"):
+        if unchanged(state, self.state.checkpoints.get(f"rest:{collection.name}")):
             self.skipped[f"unchanged:{collection.name}"] = state["total"]
             return None
         return collection.listing(_fields=collection.sweep_fields)
 
     def _probe(self, collection: Collection) -> dict[str, Any] | None:
         """Count and newest modification of a collection, in one tiny request."""
-        params = {
-            **collection.params,
-            "per_page": 1,
-            "orderby": "modified",
-            "order": "desc",
-            "_fields": "id,modified_gmt",
-        }
         body, response = self.get_json(
-            self.root.route(collection.route, params), optional=collection.optional
+            self.root.route(collection.route, {**collection.params, **PROBE_PARAMS}),
+            optional=collection.optional,
         )
         if body is None:
             return None
-        newest = [body[0].get("modified_gmt"), body[0]["id"]] if body else None
-        return {"total": _int(response.headers.get("X-WP-Total"), len(body)), "newest": newest}
+        return probe_of(body, response.headers.get("X-WP-Total"))
 
     def _changes(
         self, collection: Collection, sweep: Listing, pool: ThreadPoolExecutor
     ) -> Iterator[Record]:
         """Sweep ids and modification times; fetch only new or changed rows; report the gone."""
-        known = dict(self.known.versions.get(collection.name, {})) if self.known else {}
-        term_fields = collection.sweep_fields.split(",")[2:]
-        changed: list[int] = []
-        for row in self._rows(sweep, pool):
-            terms = tuple(sorted(t for f in term_fields for t in (row.get(f) or [])))
-            before = known.pop(row["id"], None)
-            if before is None or before != (_utc(row.get("modified_gmt")), terms):
-                changed.append(row["id"])
+        found = Sweep(self.state.versions, collection.name, collection.sweep_fields.split(",")[2:])
+        found.see(self._rows(sweep, pool))
         if not sweep.visible:
             return
-        batches = [changed[i : i + PER_PAGE] for i in range(0, len(changed), PER_PAGE)]
         fetched = pool.map(
             lambda ids: self._page(collection.listing(include=",".join(map(str, ids))), 1),
-            batches,
+            batches(found.changed, PER_PAGE),
         )
         for rows in fetched:
             yield from self._parsed(collection, rows)
-        if self.detect_deletions and known:
+        gone = found.gone()
+        if self.state.detect_deletions and gone:
             kind = "media" if collection.name == "media" else "item"
-            reasons = pool.map(lambda i: self._why_gone(collection, i), sorted(known))
-            for item_id, reason in zip(sorted(known), reasons, strict=True):
+            reasons = pool.map(lambda i: self._why_gone(collection, i), gone)
+            for item_id, reason in zip(gone, reasons, strict=True):
                 yield Tombstone(kind, item_id, reason)
 
     def _why_gone(self, collection: Collection, item_id: int) -> str:
         """Ask for the item itself: 404 is deleted, 401/403 is no longer public."""
         params = {"_fields": "id,status", **({"context": "edit"} if self.authenticated else {})}
         response = self.http.get(self.root.route(f"{collection.route}/{item_id}", params))
-        if response.status_code in (404, 410):
-            return "deleted"
-        if response.status_code in (401, 403):
-            return "no longer public"
+        status = None
         if response.ok and _is_json(response):
-            status = response.json().get("status")
-            return "trashed" if status == "trash" else "no longer public"
-        return "gone"
+            status = response.json().get("status") or ""
+        return gone_reason(response.status_code, status)
 
     def _listed(
         self, collection: Collection, listing: Listing, pool: ThreadPoolExecutor
@@ -428,8 +504,8 @@ class RESTSource:
             seen.add(row["id"])
             yield from self._parsed(collection, [row])
         kind = UNTRACKED_TOMBSTONES.get(collection.name.split(":", 1)[0])
-        if kind and self.detect_deletions and self.known is not None and listing.visible:
-            for gone in sorted(set(self.known.versions.get(collection.name, {})) - seen):
+        if kind and self.state.detect_deletions and self.state.archived and listing.visible:
+            for gone in sorted(set(self.state.versions.get(collection.name, {})) - seen):
                 yield Tombstone(kind, gone, "gone")
 
     def _parsed(self, collection: Collection, rows: Iterable[dict[str, Any]]) -> Iterator[Record]:
@@ -447,31 +523,22 @@ class RESTSource:
         url = self.root.route(listing.route, self._page_params(listing, 1))
         body, response = self.get_json(url, optional=listing.optional)
         if body is None:
-            self.warnings.append(f"{listing.route}: not visible (HTTP {response.status_code})")
+            self.warn(f"{listing.route}: not visible (HTTP {response.status_code})")
             self.skipped[f"hidden:{listing.route}"] = 1
             listing.visible = False
             if listing.route.endswith("/users"):
                 self.users_visible = False
             return
         listing.first_rows = _rows_of(body, url)
-        listing.total = _int(response.headers.get("X-WP-Total"), len(listing.first_rows))
-        listing.pages = _int(response.headers.get("X-WP-TotalPages"), 1)
+        listing.total = int_or(response.headers.get("X-WP-Total"), len(listing.first_rows))
+        listing.pages = int_or(response.headers.get("X-WP-TotalPages"), 1)
 
     def _rows(self, listing: Listing, pool: ThreadPoolExecutor) -> Iterator[dict[str, Any]]:
         yield from listing.first_rows
         listing.first_rows = []
-        # A bounded window keeps `concurrency` requests in flight and memory flat.
-        window: deque[Future[list[dict[str, Any]]]] = deque()
-        pages = iter(range(2, listing.pages + 1))
-        for page in pages:
-            window.append(pool.submit(self._page, listing, page))
-            if len(window) >= self.concurrency * 2:
-                break
-        while window:
-            rows = window.popleft().result()
-            next_page = next(pages, None)
-            if next_page is not None:
-                window.append(pool.submit(self._page, listing, next_page))
+        pages = range(2, listing.pages + 1)
+        fetch = functools.partial(self._page, listing)
+        for _, rows in ordered_window(pool, fetch, pages, self.concurrency * 2):
             yield from rows
 
     def _page(self, listing: Listing, page: int) -> list[dict[str, Any]]:
@@ -479,111 +546,32 @@ class RESTSource:
         body, _ = self.get_json(url, optional=listing.optional)
         return _rows_of(body, url) if body is not None else []
 
-    # -- parsing ----------------------------------------------------------------------------
-
-    def _author(self, row: dict[str, Any]) -> Author:
-        return Author(
-            id=row["id"],
-            login=row.get("username", ""),
-            name=row.get("name", ""),
-            slug=row.get("slug", ""),
-        )
-
-    def _authors_from_items(self) -> Iterator[Author]:
-        for author_id in sorted(self.authors_seen):
-            yield Author(id=author_id, name=f"user {author_id}")
-
-    def _term(self, row: dict[str, Any]) -> Term:
-        return Term(
-            id=row["id"],
-            taxonomy=row.get("taxonomy", ""),
-            name=row.get("name", ""),
-            slug=row.get("slug", ""),
-            parent_id=row.get("parent") or None,
-            description=row.get("description", ""),
-            count=row.get("count"),
-        )
+    # -- JSON -> model (rest_parse.py) ----------------------------------------------------
 
     def _media(self, row: dict[str, Any]) -> Media:
-        details = row.get("media_details") or {}
-        url = row.get("source_url", "")
-        description = _rendered(row.get("description"))
-        caption = _rendered(row.get("caption"))
-        if isinstance(row.get("caption"), dict) and "raw" in row["caption"]:
-            caption = row["caption"]["raw"] or ""  # context=edit: what the author wrote
-        elif _generated_caption(caption, description):
-            caption = ""
-        return Media(
-            id=row["id"],
-            url=url,
-            item_id=row.get("post") or None,
-            mime_type=row.get("mime_type", ""),
-            title=_raw_or_rendered(row.get("title")),
-            caption=caption,
-            alt=row.get("alt_text", ""),
-            description=_PREPENDED_ATTACHMENT.sub("", description, count=1),
-            width=details.get("width"),
-            height=details.get("height"),
-            filesize=details.get("filesize"),
-            file=details.get("file") or _upload_path(url),
-            date_gmt=_utc(row.get("date_gmt")),
-            modified_gmt=_utc(row.get("modified_gmt")),
-            author_id=row.get("author") or None,
-            slug=row.get("slug", ""),
-            status=row.get("status", "inherit"),
-            source_url=self.root.route(f"wp/v2/media/{row['id']}"),
-        )
+        return media_from_rest(row, source_url=self.root.route(f"wp/v2/media/{row['id']}"))
 
     def _item_parser(self, post_type: str, collection_route: str, taxonomies: list[str]):
         term_fields = [self.taxonomy_bases[t] for t in taxonomies if t in self.taxonomy_bases]
         api_url = self.root.route
 
         def parse(row: dict[str, Any]) -> Item:
-            content = row.get("content") or {}
-            author = row.get("author") or None
-            if author:
-                self.authors_seen.add(author)
-            term_ids = [t for f in term_fields for t in (row.get(f) or [])]
-            self.items_read += 1
-            return Item(
-                id=row["id"],
-                type=row.get("type", post_type),
-                status=row.get("status", "publish"),
-                title=_raw_or_rendered(row.get("title")),
-                slug=row.get("slug", ""),
-                content_html=content.get("rendered", "") if isinstance(content, dict) else "",
-                excerpt_html=_rendered(row.get("excerpt")),
-                date=row.get("date"),
-                date_gmt=_utc(row.get("date_gmt")),
-                modified_gmt=_utc(row.get("modified_gmt")),
-                author_id=author,
-                parent_id=row.get("parent") or None,
-                menu_order=row.get("menu_order") or 0,
-                link=row.get("link", ""),
-                password_protected=bool(isinstance(content, dict) and content.get("protected")),
-                sticky=bool(row.get("sticky")),
-                featured_media_id=row.get("featured_media") or None,
-                comment_status=row.get("comment_status", ""),
-                term_ids=term_ids,
-                fields=_fields_of(row),
-                source="rest",
+            item = item_from_rest(
+                row,
+                post_type=post_type,
+                term_fields=term_fields,
                 source_url=api_url(f"{collection_route}/{row['id']}"),
             )
+            if item.author_id:
+                self.authors_seen.add(item.author_id)
+            self.items_read += 1
+            return item
 
         return parse
 
-    def _comment(self, row: dict[str, Any]) -> Comment:
-        return Comment(
-            id=row["id"],
-            item_id=row.get("post"),
-            parent_id=row.get("parent") or None,
-            author_name=row.get("author_name", ""),
-            author_url=row.get("author_url", ""),
-            date_gmt=_utc(row.get("date_gmt")),
-            content_html=_rendered(row.get("content")),
-            status=COMMENT_STATUS.get(row.get("status", ""), row.get("status", "")),
-            type=row.get("type") or "comment",
-        )
+    def _authors_from_items(self) -> Iterator[Author]:
+        for author_id in sorted(self.authors_seen):
+            yield Author(id=author_id, name=f"user {author_id}")
 
 
 def refuse_credentials_in(url: str) -> None:
@@ -631,9 +619,15 @@ def discover_api_root(http: HttpClient, url: str) -> ApiRoot:
         if probe.status_code == 200 and _is_json(probe):
             return ApiRoot(candidate)
         if probe.status_code in (401, 403) and _is_json(probe):
-            raise RestUnavailableError(_http_error(candidate, probe, False))
+            raise RestUnavailableError(
+                _http_error(candidate, probe, False),
+                status=probe.status_code,
+                code=_error_code(probe),
+            )
     if response.status_code >= 400:
-        raise RestUnavailableError(f"{url}: the site answered HTTP {response.status_code}")
+        raise RestUnavailableError(
+            f"{url}: the site answered HTTP {response.status_code}", status=response.status_code
+        )
     raise RestUnavailableError(
         f"{url}: no WordPress REST API found (not WordPress, or the API is switched off); "
         "try a WXR export file or --via crawl"
@@ -682,96 +676,3 @@ def _rows_of(body: Any, url: str) -> list[dict[str, Any]]:
     if not isinstance(body, list):
         raise SourceError(f"{url}: expected a list of records, got {type(body).__name__}")
     return [row for row in body if isinstance(row, dict) and "id" in row]
-
-
-def _rendered(value: Any) -> str:
-    if isinstance(value, dict):
-        return value.get("rendered", "") or ""
-    return value or "" if isinstance(value, str) else ""
-
-
-# `prepend_attachment` puts a link to the file (or an <img>) before an attachment's content.
-_PREPENDED_ATTACHMENT = re.compile(r"""^\s*<p class=["']attachment["']>.*?</p>\s*""", re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-EXCERPT_WORDS = 55  # wp_trim_excerpt's default excerpt_length
-
-
-def _words(html: str) -> list[str]:
-    return unescape(_TAG.sub(" ", html)).split()
-
-
-def _generated_caption(caption: str, description: str) -> bool:
-    """Whether `caption.rendered` is WordPress's stand-in for an empty caption.
-
-    Without a caption, `get_the_excerpt` builds one from the rendered description (which starts
-    with the link `prepend_attachment` adds): its first 55 words, or all of them. A WXR export
-    has an empty caption there.
-    """
-    said, source = _words(caption), _words(description)
-    if not said:
-        return False
-    if said == source:
-        return True
-    return len(source) > EXCERPT_WORDS and said[:EXCERPT_WORDS] == source[:EXCERPT_WORDS]
-
-
-def _upload_path(url: str) -> str:
-    """`2024/03/report.pdf` from a file URL under uploads/ (PDFs have no media_details.file)."""
-    path = unquote(urlsplit(url).path)
-    _, found, rest = path.partition("/uploads/")
-    return rest if found else ""
-
-
-def _raw_or_rendered(value: Any) -> str:
-    """`raw` where context=edit gave it (a title as written, without the "Private: " prefix
-    `title.rendered` carries for private items), else `rendered`."""
-    if isinstance(value, dict) and isinstance(value.get("raw"), str):
-        return value["raw"]
-    return _rendered(value)
-
-
-def _utc(value: str | None) -> str | None:
-    if not value:
-        return None
-    return value if value.endswith("Z") or "+" in value[10:] else value + "Z"
-
-
-def _fields_of(row: dict[str, Any]) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    meta = row.get("meta")
-    if isinstance(meta, dict):
-        fields.update(
-            {k: v for k, v in meta.items() if not k.startswith("_") and v not in ("", [], None)}
-        )
-    acf = row.get("acf")
-    if isinstance(acf, dict):
-        # A field without a value is left out, as a WXR export leaves it out (ACF's REST API
-        # lists every field of the group, null or [] when unset); inside rows, empty is null.
-        values = {name: _acf_value(value) for name, value in acf.items()}
-        fields.update({k: v for k, v in values.items() if v is not None and v != []})
-    return fields
-
-
-def _acf_value(value: Any) -> Any:
-    """ACF values with empty strings as null, the way acf.py reads them from postmeta."""
-    if value == "":
-        return None
-    if isinstance(value, list):
-        return [_acf_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _acf_value(v) for k, v in value.items()}
-    return value
-
-
-def _int(value: Any, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _float(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None

@@ -26,8 +26,10 @@ from lxml import etree
 from ..acf import AcfDefinitions, extract_fields
 from ..errors import SourceError
 from ..events import TecPostmetaEvents
-from ..model import Author, Comment, Item, Media, Record, Site, Term, Tombstone
+from ..model import Author, Comment, Item, Media, Record, Site, Term, Tombstone, synthetic_id
 from ..phpdata import maybe_unserialize
+from ..values import int_or
+from .base import EMPTY_STATE, SourceState
 
 # Bytes XML 1.0 forbids, which buggy exporters copy verbatim into CDATA.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
@@ -89,11 +91,9 @@ class WXRSource:
     def __init__(self, path: str | Path, *, skip_types: set[str] | frozenset[str] = frozenset()):
         self.path = Path(path)
         self.skip_types = set(skip_types)
-        # Set by a sync: ids the archive holds by kind (item, media, term, comment), so that
-        # what the file lacks is marked gone.
-        self.known: dict[str, set[int]] = {}
         self.seen: dict[str, set[int]] = {kind: set() for kind in TOMBSTONE_KINDS}
         self.skipped: dict[str, int] = {}
+        self.warnings: list[str] = []
         self.bytes_read = 0
         self.total_bytes = 0
 
@@ -105,7 +105,11 @@ class WXRSource:
         """How much of the file has been read, for the progress ETA."""
         return self.bytes_read / self.total_bytes if self.total_bytes else None
 
-    def records(self) -> Iterator[Record]:
+    @property
+    def requests_made(self) -> None:
+        return None  # a file: no HTTP
+
+    def records(self, state: SourceState = EMPTY_STATE) -> Iterator[Record]:
         if not self.path.is_file():
             raise SourceError(f"{self.path}: no such file")
         self.total_bytes = self.path.stat().st_size
@@ -116,8 +120,10 @@ class WXRSource:
         self.bytes_read = 0
         with self._open() as stream:
             yield from _WXRReader(stream, self, definitions).read()
-        # Only a file read to its end says what is gone.
-        for kind, known in self.known.items():
+        # Only a file read to its end says what is gone: ids the archive holds, by kind.
+        if not state.detect_deletions:
+            return
+        for kind, known in state.live_ids.items():
             for gone in sorted(known - self.seen[kind]):
                 yield Tombstone(kind, gone, "gone")
 
@@ -377,7 +383,7 @@ class _WXRReader:
                 "term_name",
             )
             parent, description = fields.get("term_parent", ""), "term_description"
-        term_id = _int(fields.get("term_id")) or _synthetic_id(taxonomy, slug)
+        term_id = int_or(fields.get("term_id"), 0) or synthetic_id(taxonomy, slug)
         self.term_ids[(taxonomy, slug)] = term_id
         self.slugs_by_name.setdefault((taxonomy, fields.get(name, "")), slug)
         self.parent_slugs[(taxonomy, slug)] = parent
@@ -393,7 +399,7 @@ class _WXRReader:
 
     def _author(self, fields: dict[str, str]) -> Author:
         login = fields.get("author_login", "")
-        author_id = _int(fields.get("author_id")) or _synthetic_id("author", login)
+        author_id = int_or(fields.get("author_id"), 0) or synthetic_id("author", login)
         self.authors_by_login[login] = author_id
         return Author(
             id=author_id,
@@ -441,7 +447,7 @@ class _WXRReader:
             )
         post_type = fields.get("wp:post_type", "post")
         status = fields.get("wp:status", "")
-        post_id = _int(fields.get("wp:post_id"))
+        post_id = int_or(fields.get("wp:post_id"), 0)
         if post_type in ACF_DEFINITION_TYPES:
             _add_definition(self.acf, fields)
         self.events.see(post_type, post_id, fields.get("title", ""), meta)
@@ -461,7 +467,7 @@ class _WXRReader:
             slug = nicename or self.slugs_by_name.get((taxonomy, name)) or _slugify(name)
             key = (taxonomy, slug)
             if key not in self.term_ids:
-                self.term_ids[key] = _synthetic_id(taxonomy, slug)
+                self.term_ids[key] = synthetic_id(taxonomy, slug)
                 self.slugs_by_name.setdefault((taxonomy, name), slug)
                 yield Term(id=self.term_ids[key], taxonomy=taxonomy, name=name, slug=slug)
             if self.term_ids[key] not in term_ids:
@@ -484,12 +490,12 @@ class _WXRReader:
             date_gmt=date_gmt,
             modified_gmt=modified_gmt,
             author_id=self._author_id(fields.get("dc:creator", "")),
-            parent_id=_int(fields.get("wp:post_parent")) or None,
-            menu_order=_int(fields.get("wp:menu_order")),
+            parent_id=int_or(fields.get("wp:post_parent"), 0) or None,
+            menu_order=int_or(fields.get("wp:menu_order"), 0),
             link=fields.get("link", ""),
             password_protected=bool(fields.get("wp:post_password")),
             sticky=fields.get("wp:is_sticky", "0") == "1",
-            featured_media_id=_int(meta.get("_thumbnail_id")) or None,
+            featured_media_id=int_or(meta.get("_thumbnail_id"), 0) or None,
             comment_status=fields.get("wp:comment_status", ""),
             term_ids=term_ids,
             fields=extract_fields(meta, self.acf, repeated),
@@ -514,7 +520,7 @@ class _WXRReader:
             return None
         if login not in self.authors_by_login:
             # WXR 1.0 has no author list: authors are known only by their login.
-            self.authors_by_login[login] = _synthetic_id("author", login)
+            self.authors_by_login[login] = synthetic_id("author", login)
             self.late_authors.append(
                 Author(id=self.authors_by_login[login], login=login, name=login, slug=login.lower())
             )
@@ -531,11 +537,11 @@ class _WXRReader:
             else:
                 fields[name] = child.text or ""
         approved = fields.get("comment_approved", "1")
-        self.source.seen["comment"].add(_int(fields.get("comment_id")))
+        self.source.seen["comment"].add(int_or(fields.get("comment_id"), 0))
         return Comment(
-            id=_int(fields.get("comment_id")),
+            id=int_or(fields.get("comment_id"), 0),
             item_id=post_id,
-            parent_id=_int(fields.get("comment_parent")) or None,
+            parent_id=int_or(fields.get("comment_parent"), 0) or None,
             author_name=fields.get("comment_author", ""),
             author_url=fields.get("comment_author_url", ""),
             date_gmt=_gmt(fields.get("comment_date_gmt")),
@@ -553,15 +559,15 @@ class _WXRReader:
         return Media(
             id=post_id,
             url=url,
-            item_id=_int(fields.get("wp:post_parent")) or None,
+            item_id=int_or(fields.get("wp:post_parent"), 0) or None,
             mime_type=mimetypes.guess_type(file or url)[0] or "",
             title=fields.get("title", ""),
             caption=fields.get("excerpt:encoded", ""),
             alt=meta.get("_wp_attachment_image_alt", ""),
             description=fields.get("content:encoded", ""),
-            width=_int(details.get("width")) or None,
-            height=_int(details.get("height")) or None,
-            filesize=_int(details.get("filesize")) or None,
+            width=int_or(details.get("width"), 0) or None,
+            height=int_or(details.get("height"), 0) or None,
+            filesize=int_or(details.get("filesize"), 0) or None,
             file=file,
             date_gmt=_gmt(fields.get("wp:post_date_gmt")),
             modified_gmt=_gmt(fields.get("wp:post_modified_gmt")),
@@ -617,8 +623,8 @@ def _add_definition(definitions: AcfDefinitions, fields: dict[str, str]) -> None
             key,
             fields.get("excerpt:encoded", ""),
             fields.get("content:encoded", ""),
-            post_id=_int(fields.get("wp:post_id")),
-            parent_id=_int(fields.get("wp:post_parent")),
+            post_id=int_or(fields.get("wp:post_id"), 0),
+            parent_id=int_or(fields.get("wp:post_parent"), 0),
         )
 
 
@@ -640,18 +646,6 @@ def _wxr_version(tag: str) -> str:
 
 def _children(element: etree._Element) -> dict[str, str]:
     return {_local(child.tag): (child.text or "") for child in element}
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return 0
-
-
-def _synthetic_id(kind: str, key: str) -> int:
-    """A stable negative id for things the file names but gives no id (WXR 1.0)."""
-    return -(zlib.crc32(f"{kind}/{key}".encode()) & 0x7FFFFFFF) - 1
 
 
 def _parse_mysql(value: str | None) -> datetime | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,9 +20,9 @@ from typing import Any
 from tabulate import tabulate
 
 from .errors import MappingError
-from .mapping import KEY_COLUMN, RESERVED_COLUMNS, reserved_tables
+from .mapping import KEY_COLUMN, RESERVED_COLUMNS, Mapping, reserved_tables
 from .model import Item, Media, Record, Site, Term
-from .pipeline import Source
+from .sources.base import Source
 
 BUILTIN_TYPES = {"post", "page", "attachment"}
 SAMPLES = 3
@@ -110,11 +109,17 @@ class SiteReport:
 # -- reading ------------------------------------------------------------------------------
 
 
-def inspect_source(source: Source, *, skip_taxonomies: Iterable[str] = ()) -> SiteReport:
-    """Read `source` once, keep counts and samples only (memory stays small), and report."""
-    reader = _Reader(set(skip_taxonomies))
+def inspect_source(source: Source, mapping: Mapping | None = None) -> SiteReport:
+    """Read `source` once, keep counts and samples only (memory stays small), and report
+    what `mapping` keeps (what it leaves out is counted as skipped)."""
+    mapping = mapping or Mapping()
+    reader = _Reader()
     for record in source.records():
-        reader.add(record)
+        reason = mapping.skip_reason(record)
+        if reason is None:
+            reader.add(record)
+        else:
+            reader.skipped[reason] += 1
     return reader.report(source)
 
 
@@ -178,8 +183,7 @@ class _TypeStats:
 
 
 class _Reader:
-    def __init__(self, skip_taxonomies: set[str]):
-        self.skip_taxonomies = skip_taxonomies
+    def __init__(self) -> None:
         self.title = ""
         self.types: dict[str, _TypeStats] = {}
         self.terms: dict[int, str] = {}  # term id -> taxonomy
@@ -192,10 +196,7 @@ class _Reader:
         elif isinstance(record, Media):
             self.media_ids.add(record.id)
         elif isinstance(record, Term):
-            if record.taxonomy in self.skip_taxonomies:
-                self.skipped[f"taxonomy:{record.taxonomy}"] += 1
-            else:
-                self.terms[record.id] = record.taxonomy
+            self.terms[record.id] = record.taxonomy
         elif isinstance(record, Site):
             self.title = record.title
 

@@ -1,7 +1,7 @@
-"""The SQLite archive: its schema, and the only code that writes to it.
+"""The archive's writer: the only code that changes an archive (and the reads a writing run needs).
 
-Tables, primary keys, foreign keys and full-text search are declared as data below so that
-the schema reads in one place and Datasette gets every link. Rows are written in batches,
+`Archive.open` takes the archive's exclusive lock and brings its schema up to date. Rows are
+written in batches,
 one transaction per batch; every write is an upsert keyed by the WordPress id, so re-running
 an interrupted export converges on the same archive.
 """
@@ -22,232 +22,10 @@ from typing import Any
 import filelock
 import sqlite_utils
 
-from .errors import ArchiveError
-from .model import Author, Comment, Event, Item, Media, Site, Term
-
-SCHEMA_VERSION = 1
-
-# Where a row came from and whether the site still shows it: items and media carry these.
-PROVENANCE: dict[str, type] = {
-    "source": str,
-    "source_url": str,
-    "fetched_at": str,
-    "content_hash": str,
-    "deleted_at": str,
-    "deleted_reason": str,
-}
-
-# The file `--media DIR` downloaded (path relative to DIR, as fetched): media and
-# linked_files carry these.
-DOWNLOADED_FILE: dict[str, type] = {
-    "local_path": str,
-    "sha256": str,
-    "size": int,
-    "mime": str,
-    "file_etag": str,
-    "file_last_modified": str,
-    "file_error": str,
-}
-
-# table -> (columns with types, primary key)
-TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
-    "site": (
-        {
-            "id": int,
-            "title": str,
-            "url": str,
-            "description": str,
-            "language": str,
-            "source_kind": str,
-            "source_location": str,
-            "wxr_version": str,
-            "rest_namespaces": str,
-            "timezone": str,
-            "gmt_offset": float,
-            "updated_at": str,
-        },
-        "id",
-    ),
-    "authors": ({"id": int, "login": str, "name": str, "slug": str}, "id"),
-    "terms": (
-        {
-            "id": int,
-            "taxonomy": str,
-            "name": str,
-            "slug": str,
-            "parent_id": int,
-            "description": str,
-            "count": int,
-            "deleted_at": str,
-            "deleted_reason": str,
-        },
-        "id",
-    ),
-    "items": (
-        {
-            "id": int,
-            "type": str,
-            "status": str,
-            "slug": str,
-            "title": str,
-            "excerpt": str,
-            "content_html": str,
-            "content_text": str,
-            "date": str,
-            "date_gmt": str,
-            "modified_gmt": str,
-            "author_id": int,
-            "parent_id": int,
-            "menu_order": int,
-            "link": str,
-            "password_protected": int,
-            "sticky": int,
-            "featured_media_id": int,
-            "comment_status": str,
-            **PROVENANCE,
-        },
-        "id",
-    ),
-    "item_terms": ({"item_id": int, "term_id": int}, ("item_id", "term_id")),
-    "fields": ({"item_id": int, "name": str, "value": str}, ("item_id", "name")),
-    "media": (
-        {
-            "id": int,
-            "item_id": int,
-            "url": str,
-            "mime_type": str,
-            "title": str,
-            "caption": str,
-            "alt": str,
-            "description": str,
-            "width": int,
-            "height": int,
-            "filesize": int,
-            "file": str,
-            "date_gmt": str,
-            "modified_gmt": str,
-            "author_id": int,
-            "slug": str,
-            "status": str,
-            **PROVENANCE,
-            **DOWNLOADED_FILE,
-            "file_row_hash": str,  # content_hash of this row when the file was fetched
-        },
-        "id",
-    ),
-    # Files under /wp-content/uploads/ that content links to but no media row names.
-    "linked_files": (
-        {
-            "url": str,
-            "item_id": int,
-            **DOWNLOADED_FILE,
-        },
-        "url",
-    ),
-    "comments": (
-        {
-            "id": int,
-            "item_id": int,
-            "parent_id": int,
-            "author_name": str,
-            "author_url": str,
-            "date_gmt": str,
-            "content_html": str,
-            "content_text": str,
-            "status": str,
-            "type": str,
-            "deleted_at": str,
-            "deleted_reason": str,
-        },
-        "id",
-    ),
-    "events": (
-        {
-            "item_id": int,
-            "start": str,
-            "end": str,
-            "timezone": str,
-            "all_day": int,
-            "venue": str,
-            "address": str,
-            "city": str,
-            "country": str,
-            "cost": str,
-            "url": str,
-            "source_plugin": str,
-            "recurrence": str,
-        },
-        "item_id",
-    ),
-    "runs": (
-        {
-            "id": int,
-            "started_at": str,
-            "finished_at": str,
-            "source": str,
-            "command": str,
-            "status": str,
-            "counts": str,
-            "error": str,
-        },
-        "id",
-    ),
-    "changes": (
-        {"run_id": int, "item_id": int, "change": str, "at": str},
-        ("run_id", "item_id"),
-    ),
-    "item_versions": (
-        {
-            "item_id": int,
-            "run_id": int,
-            "title": str,
-            "excerpt": str,
-            "content_html": str,
-            "modified_gmt": str,
-            "content_hash": str,
-            "fields": str,
-            "saved_at": str,
-        },
-        ("item_id", "content_hash"),
-    ),
-    "sync_state": (
-        {"collection": str, "state": str, "updated_at": str},
-        "collection",
-    ),
-}
-
-# Tombstone.kind -> the table whose rows it marks
-TOMBSTONE_TABLES = {"item": "items", "media": "media", "term": "terms", "comment": "comments"}
-
-# (table, column, other table, other column)
-FOREIGN_KEYS = [
-    ("items", "author_id", "authors", "id"),
-    ("items", "parent_id", "items", "id"),
-    ("items", "featured_media_id", "media", "id"),
-    ("terms", "parent_id", "terms", "id"),
-    ("item_terms", "item_id", "items", "id"),
-    ("item_terms", "term_id", "terms", "id"),
-    ("fields", "item_id", "items", "id"),
-    ("media", "item_id", "items", "id"),
-    ("media", "author_id", "authors", "id"),
-    ("comments", "item_id", "items", "id"),
-    ("comments", "parent_id", "comments", "id"),
-    ("events", "item_id", "items", "id"),
-    ("linked_files", "item_id", "items", "id"),
-    ("changes", "run_id", "runs", "id"),
-    ("changes", "item_id", "items", "id"),
-    ("item_versions", "item_id", "items", "id"),
-    ("item_versions", "run_id", "runs", "id"),
-]
-
-# Every foreign-key column is indexed (see ensure_schema); these are the extra ones.
-INDEXES = [
-    ("items", ["type", "status"]),
-    ("items", ["modified_gmt"]),
-    ("terms", ["taxonomy", "slug"]),
-]
-
-FTS = {"items": ["title", "excerpt", "content_text"]}
+from ..errors import ArchiveError
+from ..model import Author, Comment, Event, Item, Media, Site, Term
+from .reader import check_is_sqlite
+from .schema import SCHEMA_VERSION, TABLES, TOMBSTONE_TABLES, ensure_schema
 
 
 def utc_now() -> str:
@@ -306,7 +84,7 @@ class Archive:
         lock = _acquire_lock(path)
         try:
             conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
-            _check_is_sqlite(conn, path)
+            check_is_sqlite(conn, path)
             db = sqlite_utils.Database(conn)
             archive = cls(db, path, lock)
             archive._prepare()
@@ -314,17 +92,6 @@ class Archive:
             _release_lock(lock)
             raise
         return archive
-
-    @classmethod
-    def open_readonly(cls, path: str | os.PathLike[str]) -> sqlite_utils.Database:
-        """A read-only connection for `query` and `search`: no write can slip through."""
-        path = Path(path)
-        if not path.is_file():
-            raise ArchiveError(f"archive {path} does not exist")
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        _check_is_sqlite(conn, path)
-        conn.set_authorizer(_no_attach)
-        return sqlite_utils.Database(conn)
 
     def close(self) -> None:
         self.db.conn.close()
@@ -349,39 +116,11 @@ class Archive:
         self.db.execute("PRAGMA synchronous=NORMAL")
         if version < SCHEMA_VERSION:
             with self.transaction():
-                self.ensure_schema()
+                ensure_schema(self.db)
                 self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         else:
             with self.transaction():
-                self.ensure_schema()
-
-    def ensure_schema(self) -> None:
-        """Create missing tables, columns, foreign keys, indexes and FTS. Idempotent."""
-        for name, (columns, pk) in TABLES.items():
-            table = self.db[name]
-            if not table.exists():
-                table.create(columns, pk=pk, not_null=_not_null(pk))
-            else:
-                missing = {c: t for c, t in columns.items() if c not in table.columns_dict}
-                for column, col_type in missing.items():
-                    table.add_column(column, col_type)
-        self._ensure_foreign_keys()
-        join_columns = [(table, [column]) for table, column, _, _ in FOREIGN_KEYS]
-        for table, columns in INDEXES + join_columns:
-            self.db[table].create_index(columns, if_not_exists=True)
-        for table, columns in FTS.items():
-            if not self.db[table].detect_fts():
-                self.db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
-
-    def _ensure_foreign_keys(self) -> None:
-        wanted = []
-        for table, column, other, other_column in FOREIGN_KEYS:
-            existing = {(fk.column, fk.other_table) for fk in self.db[table].foreign_keys}
-            if (column, other) not in existing:
-                wanted.append((table, column, other, other_column))
-        if wanted:
-            # sqlite-utils rebuilds each table once with all its new foreign keys.
-            self.db.add_foreign_keys(wanted)
+                ensure_schema(self.db)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -823,23 +562,6 @@ def _marks(values: list[Any]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def _not_null(pk: str | tuple[str, ...]) -> set[str]:
-    return {pk} if isinstance(pk, str) else set(pk)
-
-
-def _no_attach(action: int, *_: object) -> int:
-    """Read-only means no other file either: ATTACH and VACUUM INTO would create one."""
-    return sqlite3.SQLITE_DENY if action == sqlite3.SQLITE_ATTACH else sqlite3.SQLITE_OK
-
-
-def _check_is_sqlite(conn: sqlite3.Connection, path: Path) -> None:
-    try:
-        conn.execute("PRAGMA schema_version").fetchone()
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise ArchiveError(f"{path} is not a SQLite archive ({exc})") from None
-
-
 def _acquire_lock(path: Path) -> filelock.BaseFileLock:
     """Take the archive's writer lock, or fail at once with "busy".
 
@@ -869,3 +591,19 @@ def _release_lock(lock: filelock.BaseFileLock) -> None:
 
 def _lock_path(path: Path) -> str:
     return f"{path}.lock"
+
+
+def discard_if_empty(path: Path) -> None:
+    """A first export that failed before writing any content leaves no archive behind."""
+    if not path.exists():
+        return
+    with sqlite3.connect(path) as conn:
+        try:
+            written = conn.execute(
+                "select (select count(*) from items) + (select count(*) from media)"
+            ).fetchone()[0]
+        except sqlite3.Error:
+            return
+    if written == 0:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -1,0 +1,100 @@
+"""Export and sync runs: fetch only what changed, and (for sync) mark what disappeared.
+
+The archive records its source in the `site` table on the first export. A later run reads
+that source again (or a newer WXR / another URL of the same site), gives the source a
+`SourceState` of what the archive already holds, and lets the pipeline write the
+differences: new and modified items, tombstones for the gone, restored items that came
+back. Every batch commits with the checkpoints it covers, so a killed run re-run finishes
+the job.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .archive import Archive
+from .archive.store import discard_if_empty
+from .errors import ArchiveError, WPMigrateError
+from .mapping import Mapping
+from .pipeline import Exporter, RunResult
+from .progress import Progress
+from .sources.base import Source, SourceState
+
+
+def read_state(archive: Archive, *, detect_deletions: bool) -> SourceState:
+    """What the archive holds, for a source to read only what changed."""
+    if archive.site() is None:
+        return SourceState()  # a first export: read everything
+    return SourceState(
+        archived=True,
+        detect_deletions=detect_deletions,
+        versions=archive.known_versions(),
+        pages=archive.known_pages(),
+        live_ids=archive.live_ids() if detect_deletions else {},
+        checkpoints=archive.states(""),
+    )
+
+
+def run(
+    source: Source,
+    archive_path: str | Path,
+    mapping: Mapping,
+    *,
+    command: str,
+    detect_deletions: bool,
+    full: bool = False,
+    keep_history: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Export or sync `source` into the archive; the one entry point both commands use.
+
+    `detect_deletions` (sync) marks what the source no longer shows; `full` re-reads
+    everything even where the archive says it is unchanged.
+    """
+    created = not Path(archive_path).exists()
+    try:
+        return _run(
+            source,
+            archive_path,
+            mapping,
+            command=command,
+            detect_deletions=detect_deletions,
+            full=full,
+            keep_history=keep_history,
+            force=force,
+            progress=progress,
+        )
+    except WPMigrateError:
+        if created:
+            discard_if_empty(Path(archive_path))
+        raise
+
+
+def _run(
+    source: Source,
+    archive_path: str | Path,
+    mapping: Mapping,
+    *,
+    command: str,
+    detect_deletions: bool,
+    full: bool,
+    keep_history: bool,
+    force: bool,
+    progress: Progress | None,
+) -> RunResult:
+    with Archive.open(archive_path, create=command == "export") as archive:
+        site = archive.site()
+        if command == "sync" and site is None:
+            raise ArchiveError(
+                f"{archive_path} has no source recorded: run `wpmigrate export` first"
+            )
+        archive.keep_history = keep_history
+        state = SourceState() if full else read_state(archive, detect_deletions=detect_deletions)
+        expected = None if force or site is None else site["url"]
+        exporter = Exporter(archive, mapping, progress, expected_site_url=expected)
+        result = exporter.run(source, command, state)
+        with archive.transaction():  # so that a later sync applies the same mapping
+            user_files = [str(Path(f).resolve()) for f in mapping.files[1:]]
+            archive.set_state("mapping", {"files": user_files})
+        return result
