@@ -159,12 +159,45 @@ def test_block_comments_keep_inner_html():
     assert strip_block_comments(html, CFG) == "<p>First</p>\n\n<h3>Second</h3>\n"
 
 
-def test_block_comments_void_block_with_tricky_json():
+def test_block_comments_void_block_with_json_as_wordpress_writes_it():
     html = (
-        '<p>a</p>\n<!-- wp:acme/map {"label":"x} /-->y","note":"\\u002d\\u002d>",'
+        '<p>a</p>\n<!-- wp:acme/map {"label":"x} /- ->y","note":"\\u002d\\u002d>",'
         '"deep":{"a":{"b":"}}"}}} /-->\n<p>b</p>'
     )
     assert strip_block_comments(html, CFG) == "<p>a</p>\n<p>b</p>"
+
+
+def test_block_comments_end_at_the_first_close_like_a_browser():
+    # WordPress never writes "-->" inside block attributes; if one is there, a browser ends
+    # the comment at it and shows the rest as text: so do we.
+    html = '<!-- wp:x {"a":"--> shown"} -->\n<p>b</p>'
+    assert strip_block_comments(html, CFG) == ' shown"} -->\n<p>b</p>'
+
+
+def test_block_end_followed_by_closing_tag_keeps_the_tag():
+    html = (
+        '<!-- wp:group -->\n<div class="wp-block-group"><!-- wp:paragraph -->\n<p>x</p>\n'
+        "<!-- /wp:paragraph --></div>\n<!-- /wp:group -->\n\n"
+        "<!-- wp:list -->\n<ul><!-- wp:list-item -->\n<li>a</li>\n<!-- /wp:list-item --></ul>\n"
+        "<!-- /wp:list -->\n\n<!-- wp:image -->\n<figure>"
+        '<img src="/a.png" alt=""/></figure>\n<!-- /wp:image --><!-- wp:image -->\n'
+        '<figure><img src="/b.png" alt=""/></figure>\n<!-- /wp:image -->'
+    )
+    assert Cleaner().clean_html(html) == (
+        '<div class="wp-block-group">\n<p>x</p>\n</div>\n\n<ul>\n<li>a</li>\n</ul>\n\n'
+        '<figure><img src="/a.png" alt=""/></figure>\n\n<figure><img src="/b.png" alt=""/></figure>'
+    )
+
+
+def test_comment_look_alikes_that_are_not_comments_are_kept():
+    html = (
+        '<p title="<!-- not a comment -->">a</p><textarea><!-- text --></textarea>'
+        "<![CDATA[ x <!-- ]]> y --><!-- real --><p>b<!-->c<!--->d</p>"
+    )
+    assert strip_block_comments(html, CFG) == (
+        '<p title="<!-- not a comment -->">a</p><textarea><!-- text --></textarea>'
+        "<![CDATA[ x <!-- ]]> y --><p>bcd</p>"
+    )
 
 
 def test_block_comments_namespaced_and_inline():

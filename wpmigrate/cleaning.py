@@ -322,36 +322,80 @@ def drop_scripts(html: str) -> str:
 
 
 _NOT_MARKER = r"(?!\s*(?:more|nextpage|noteaser)\b)"
+# An HTML5 comment: ``<!--`` up to the *first* ``-->`` or ``--!>``, or the abrupt ``<!-->`` and
+# ``<!--->``.  The atomic group keeps a later ``-->`` from ever extending a comment.
+_COMMENT = r"<!--{mark}(?:-?>|(?>.*?--!?>))"
 _COMMENT_RES = {
     keep: (
-        re.compile(r"\A<!--" + mark + r".*?-->\n", re.S),
-        re.compile(r"\n<!--" + mark + r".*?-->(?=\n)", re.S),
-        re.compile(r"<!--" + mark + r".*?-->", re.S),
+        re.compile(r"\A" + _COMMENT.format(mark=mark) + r"\n", re.S),
+        re.compile(r"\n" + _COMMENT.format(mark=mark) + r"(?=\n)|" + _COMMENT.format(mark=mark), re.S),
     )
     for keep, mark in ((True, _NOT_MARKER), (False, ""))
 }
+# Where ``<!--`` may not start a comment, or ``-->`` may not end one: bogus comments
+# (``<!x…>``, ``<?…>``, ``</3…>``, a CDATA look-alike), text-only elements (``<textarea>``,
+# ``<title>``, ``<iframe>``… whose ``<!--`` is text) and ``<!--`` inside an attribute value.
+_TRICKY_RE = re.compile(
+    r"<(?:!(?!--)|!-(?!-)|\?|/[^A-Za-z>]"
+    r"|(?i:script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)\b)"
+    r"""|=\s*(?:"[^"]*|'[^']*|[^\s"'>]*)<!--"""
+)
+# One piece of markup, in the HTML5 tokenizer's terms (used only for tricky input).
+_MARKUP_RE = re.compile(
+    r"(?P<comment><!--(?:-?>|(?>.*?--!?>)))"
+    r"|<(?P<raw>script|style|textarea|title|xmp|iframe|noembed|noframes)(?=[\s/>])"
+    r"""(?:[^>"']|"[^"]*"|'[^']*')*>(?>.*?(?:</(?P=raw)(?=[\s/>])[^>]*>|\Z))"""
+    r"|<plaintext\b.*"
+    r"""|<[a-z](?:[^>"']|"[^"]*"|'[^']*')*>|</[a-z][^>]*>"""
+    r"|<(?:!|\?|/(?![a-z>]))[^>]*>?",
+    re.S | re.I,
+)
 
 
 def _remove_comments(html: str, keep_markers: bool) -> str:
-    """Remove ``<!-- … -->`` comments (each ends at the first ``-->``).
+    """Remove ``<!-- … -->`` comments where an HTML5 parser sees them.
 
-    A comment alone on its line takes its line break with it; an unclosed
-    ``<!--`` and everything after it is left alone.
+    A comment ends at the first ``-->`` (or ``--!>``); a comment alone on its line takes its
+    line break with it; an unclosed ``<!--`` and everything after it is left alone (a browser
+    hides it all: leaving it keeps the page the same).  Plain markup takes two regex passes;
+    markup with bogus comments, text-only elements or ``<!--`` inside an attribute is walked
+    piece by piece, so only real comments go.
     """
-    last_close = html.rfind("-->")
+    last_close = max(html.rfind("-->"), html.rfind("--!>"))
     if last_close < 0:
         return html
-    if html.find("<!--", last_close) >= 0:
-        # An unclosed comment at the end: ``.*?-->`` would rescan to the end
-        # from every ``<!--``; handle the closed part only (linear).
-        i = html.find("<!--", last_close)
-        return _remove_comments(html[:i], keep_markers) + html[i:]
-    at_start, own_line, anywhere = _COMMENT_RES[keep_markers]
+    unclosed = html.find("<!--", last_close)
+    if unclosed >= 0:
+        # Handle the closed part only (``.*?-->`` would rescan to the end from every ``<!--``).
+        return _remove_comments(html[:unclosed], keep_markers) + html[unclosed:]
+    if _TRICKY_RE.search(html):
+        return _remove_comments_walk(html, keep_markers)
+    at_start, inside = _COMMENT_RES[keep_markers]
     if html.startswith("<!--"):
         html = at_start.sub("", html, count=1)
-    if "\n<!--" in html:
-        html = own_line.sub("", html)
-    return anywhere.sub("", html)
+    return inside.sub("", html)
+
+
+_MARKER_RE = re.compile(r"<!--\s*(?:more|nextpage|noteaser)\b")
+
+
+def _remove_comments_walk(html: str, keep_markers: bool) -> str:
+    out: list[str] = []
+    pos = 0
+    for m in _MARKUP_RE.finditer(html):
+        if m.lastgroup != "comment" or (keep_markers and _MARKER_RE.match(m[0])):
+            continue
+        start, end = m.span()
+        before = html[pos:start]
+        if html.startswith("\n", end):  # alone on its line: one line break goes too
+            if start == 0:
+                end += 1
+            elif before.endswith("\n"):
+                before = before[:-1]
+        out.append(before)
+        pos = end
+    out.append(html[pos:])
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------
