@@ -323,27 +323,29 @@ def drop_scripts(html: str) -> str:
 
 _NOT_MARKER = r"(?!\s*(?:more|nextpage|noteaser)\b)"
 # An HTML5 comment: ``<!--`` up to the *first* ``-->`` or ``--!>``, or the abrupt ``<!-->`` and
-# ``<!--->``.  The atomic group keeps a later ``-->`` from ever extending a comment.
-_COMMENT = r"<!--{mark}(?:-?>|(?>.*?--!?>))"
+# ``<!--->``.  The atomic group keeps a later ``-->`` from ever extending a comment (the own-line
+# form once stretched a comment over ``--></div>`` to the next ``-->`` followed by a newline).
+_COMMENT = r"<!--{mark}(?:-?>|(?>[^-]*(?:-(?!-!?>)[^-]*)*)--!?>)"
 _COMMENT_RES = {
     keep: (
-        re.compile(r"\A" + _COMMENT.format(mark=mark) + r"\n", re.S),
-        re.compile(r"\n" + _COMMENT.format(mark=mark) + r"(?=\n)|" + _COMMENT.format(mark=mark), re.S),
+        re.compile(_COMMENT.format(mark=mark) + r"\n?"),  # at the start: its line break goes
+        re.compile(r"\n" + _COMMENT.format(mark=mark) + r"(?=\n)"),  # alone on its line
+        re.compile(_COMMENT.format(mark=mark)),
     )
     for keep, mark in ((True, _NOT_MARKER), (False, ""))
 }
-# Where ``<!--`` may not start a comment, or ``-->`` may not end one: bogus comments
-# (``<!x…>``, ``<?…>``, ``</3…>``, a CDATA look-alike), text-only elements (``<textarea>``,
-# ``<title>``, ``<iframe>``… whose ``<!--`` is text) and ``<!--`` inside an attribute value.
-_TRICKY_RE = re.compile(
-    r"<(?:!(?!--)|!-(?!-)|\?|/[^A-Za-z>]"
-    r"|(?i:script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)\b)"
-    r"""|=\s*(?:"[^"]*|'[^']*|[^\s"'>]*)<!--"""
+# Where ``<!--`` may not start a comment: inside an attribute value, or in a text-only element
+# (``<textarea>``, ``<title>``, ``<iframe>``…); and bogus comments (``<!x…>``, ``<?…>``,
+# ``</3…>``, a CDATA look-alike), which end at the first ``>``.
+_TEXT_ONLY = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
+_IN_ATTRIBUTE_RE = re.compile(r"""=\s*(?:"[^"]*|'[^']*|[^\s"'>]*)<!--""")
+_ODD_MARKUP_RE = re.compile(
+    r"<(?:!(?!--)|!-(?!-)|\?|/[^a-z>]|(?:" + "|".join((*_TEXT_ONLY, "plaintext")) + r")\b)"
 )
 # One piece of markup, in the HTML5 tokenizer's terms (used only for tricky input).
 _MARKUP_RE = re.compile(
-    r"(?P<comment><!--(?:-?>|(?>.*?--!?>)))"
-    r"|<(?P<raw>script|style|textarea|title|xmp|iframe|noembed|noframes)(?=[\s/>])"
+    r"(?P<comment><!--(?:-?>|(?>.*?--!?>)))|(?P<unclosed><!--)"
+    rf"|<(?P<raw>{'|'.join(_TEXT_ONLY)})(?=[\s/>])"
     r"""(?:[^>"']|"[^"]*"|'[^']*')*>(?>.*?(?:</(?P=raw)(?=[\s/>])[^>]*>|\Z))"""
     r"|<plaintext\b.*"
     r"""|<[a-z](?:[^>"']|"[^"]*"|'[^']*')*>|</[a-z][^>]*>"""
@@ -352,38 +354,55 @@ _MARKUP_RE = re.compile(
 )
 
 
-def _remove_comments(html: str, keep_markers: bool) -> str:
+def _is_tricky(html: str) -> bool:
+    """Whether plain regex passes could mistake something for a comment (rare)."""
+    if _ODD_MARKUP_RE.search(html.lower()):
+        return True
+    return "=" in html and _IN_ATTRIBUTE_RE.search(html) is not None
+
+
+def _remove_comments(html: str, keep_markers: bool, hide_unclosed: bool = False) -> str:
     """Remove ``<!-- … -->`` comments where an HTML5 parser sees them.
 
     A comment ends at the first ``-->`` (or ``--!>``); a comment alone on its line takes its
-    line break with it; an unclosed ``<!--`` and everything after it is left alone (a browser
-    hides it all: leaving it keeps the page the same).  Plain markup takes two regex passes;
-    markup with bogus comments, text-only elements or ``<!--`` inside an attribute is walked
-    piece by piece, so only real comments go.
+    line break with it.  An unclosed ``<!--`` hides the rest of the page in a browser: it is
+    left as it is (the page stays the same), or cut off with ``hide_unclosed``.  Plain markup
+    takes literal-first regex passes; markup with bogus comments, text-only elements or
+    ``<!--`` inside an attribute is walked piece by piece, so only real comments go.
     """
+    if _is_tricky(html):
+        return _remove_comments_walk(html, keep_markers, hide_unclosed)
     last_close = max(html.rfind("-->"), html.rfind("--!>"))
-    if last_close < 0:
-        return html
-    unclosed = html.find("<!--", last_close)
+    unclosed = html.find("<!--", max(last_close, 0))
     if unclosed >= 0:
-        # Handle the closed part only (``.*?-->`` would rescan to the end from every ``<!--``).
-        return _remove_comments(html[:unclosed], keep_markers) + html[unclosed:]
-    if _TRICKY_RE.search(html):
-        return _remove_comments_walk(html, keep_markers)
-    at_start, inside = _COMMENT_RES[keep_markers]
+        # Handle the closed part only (a comment search would rescan to the end from every
+        # ``<!--``).
+        head = _remove_comments(html[:unclosed], keep_markers) if last_close >= 0 else html[:unclosed]
+        return head if hide_unclosed else head + html[unclosed:]
+    at_start, own_line, anywhere = _COMMENT_RES[keep_markers]
     if html.startswith("<!--"):
-        html = at_start.sub("", html, count=1)
-    return inside.sub("", html)
+        m = at_start.match(html)
+        if m:
+            html = html[m.end() :]
+    if "\n<!--" in html:
+        html = own_line.sub("", html)
+    return anywhere.sub("", html)
 
 
 _MARKER_RE = re.compile(r"<!--\s*(?:more|nextpage|noteaser)\b")
 
 
-def _remove_comments_walk(html: str, keep_markers: bool) -> str:
+def _remove_comments_walk(html: str, keep_markers: bool, hide_unclosed: bool) -> str:
     out: list[str] = []
     pos = 0
     for m in _MARKUP_RE.finditer(html):
-        if m.lastgroup != "comment" or (keep_markers and _MARKER_RE.match(m[0])):
+        kind = m.lastgroup
+        if kind == "unclosed":
+            if hide_unclosed:
+                out.append(html[pos : m.start()])
+                return "".join(out)
+            break
+        if kind != "comment" or (keep_markers and _MARKER_RE.match(m[0])):
             continue
         start, end = m.span()
         before = html[pos:start]
@@ -1019,29 +1038,38 @@ _PARA_TAGS = (
     "p|div|h[1-6]|blockquote|ul|ol|dl|table|figure|section|article|header|footer|aside|nav|"
     "main|address|hr|form|fieldset|details|center|hgroup|pre"
 )
-# Line-level elements: the opening tag starts a line, the closing tag adds nothing.
-_LINE_TAGS = "li|tr|dt|dd|figcaption|caption|summary|legend|option|br"
+# Line-level elements: each starts and ends a line of its own.
+_LINE_TAGS = "li|tr|dt|dd|figcaption|caption|summary|legend|option"
 _CELL_TAGS = "td|th"
+_LINE_MARK = "\x1f"  # where a line-level element starts or ends; resolved in _normalise_text
 # Case-sensitive patterns are twice as fast; the re.I twins run only when the
 # HTML has upper-case tag names.
 _UPPER_TAG_RE = re.compile(r"</?[A-Z]")
+_REST_OF_TAG = r"""\b[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>"""  # attribute values may hold ">"
 _TEXT_TAG_RES = {
     flags: (
-        re.compile(rf"</?(?:{_PARA_TAGS})\b[^>]*>", flags),
-        re.compile(rf"<(?:{_LINE_TAGS})\b[^>]*>", flags),
-        re.compile(rf"<(?:{_CELL_TAGS})\b[^>]*>", flags),
+        re.compile(rf"</?(?:{_PARA_TAGS}){_REST_OF_TAG}", flags),
+        re.compile(rf"</?(?:{_LINE_TAGS}){_REST_OF_TAG}", flags),
+        re.compile(rf"<br{_REST_OF_TAG}", flags),
+        re.compile(rf"<(?:{_CELL_TAGS}){_REST_OF_TAG}", flags),
     )
     for flags in (0, re.I)
 }
-_ANY_TAG_RE = re.compile(r"""<[A-Za-z/!?](?:"[^"]*"|'[^']*'|[^'"<>])*>""")
+# A tag, or a bogus comment (``<!…>``, ``<?…>``, ``</3…>``: it ends at the first ``>``).
+_ANY_TAG_RE = re.compile(
+    r"""<(?:[!?][^>]*>|/(?![A-Za-z])[^>]*>|/?[A-Za-z](?:"[^"]*"|'[^']*'|[^'"<>])*>)"""
+)
+_LINE_MARKS_RE = re.compile(_LINE_MARK + "[ " + _LINE_MARK + "]*")
 
 
 def _tags_to_text(s: str) -> str:
     """Tag-free, entity-decoded text of an HTML chunk (whitespace untouched)."""
     if "<" in s:
-        para, line, cell = _TEXT_TAG_RES[re.I if _UPPER_TAG_RE.search(s) else 0]
+        para, line, br, cell = _TEXT_TAG_RES[re.I if _UPPER_TAG_RE.search(s) else 0]
         s = para.sub("\n\n", s)
-        s = line.sub("\n", s)
+        s = line.sub(_LINE_MARK, s)
+        if "<b" in s or "<B" in s:
+            s = br.sub("\n", s)
         if "<t" in s or "<T" in s:
             s = cell.sub(" ", s)
         s = _ANY_TAG_RE.sub("", s)
@@ -1052,6 +1080,11 @@ def _tags_to_text(s: str) -> str:
 
 def _normalise_text(s: str) -> str:
     s = _collapse(s, nbsp=True)
+    if _LINE_MARK in s:
+        # One line break where a line-level element starts or ends, none next to another one.
+        s = _LINE_MARKS_RE.sub(_LINE_MARK, s.replace(" " + _LINE_MARK, _LINE_MARK))
+        s = s.replace("\n" + _LINE_MARK, "\n").replace(_LINE_MARK + "\n", "\n")
+        s = s.replace(_LINE_MARK, "\n")
     if "\n\n\n" in s:
         s = _MULTI_NL_RE.sub("\n\n", s)
     return s.strip()
@@ -1075,7 +1108,7 @@ def _html_to_text(html: str) -> str:
     if "<" in s:
         s = drop_scripts(s)
         if "<!--" in s:
-            s = _remove_comments(s, keep_markers=False)
+            s = _remove_comments(s, keep_markers=False, hide_unclosed=True)
         if _PRE_TRIGGER_RE.search(s):
             chunks: list[str] = []
             pos = 0
@@ -1092,7 +1125,6 @@ def _html_to_text(html: str) -> str:
 # Cleaner
 # --------------------------------------------------------------------------
 
-_TITLE_TAG_RE = re.compile(r"""<[A-Za-z/!?](?:"[^"]*"|'[^']*'|[^'"<>])*>""")
 _EXCERPT_TRIM = " ,;:-–—"
 
 
@@ -1145,7 +1177,7 @@ class Cleaner:
             return ""
         s = title
         if "<" in s:
-            s = _TITLE_TAG_RE.sub("", drop_scripts(s))
+            s = _ANY_TAG_RE.sub("", drop_scripts(s))
         for _ in range(2):
             if "&" not in s:
                 break
