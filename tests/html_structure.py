@@ -29,16 +29,16 @@ from wpmigrate.cleaning import CleaningConfig, unwrap_shortcodes
 
 Token = tuple[Any, ...]
 
-_PARSER = html5lib.HTMLParser(
-    tree=html5lib.getTreeBuilder("etree"), namespaceHTMLElements=False
-)
+_PARSER = html5lib.HTMLParser(tree=html5lib.getTreeBuilder("etree"), namespaceHTMLElements=False)
 _WALKER = html5lib.getTreeWalker("etree")
 
 _DROPPED_ELEMENTS = frozenset({"script", "style"})
 _TEASER_LINK_CLASSES = frozenset({"more-link", "read-more", "readmore"})
 _TEASER_BOX_CLASSES = frozenset({"link-more", "read-more", "readmore", "more-link"})
 _SCREEN_READER_CLASSES = frozenset({"screen-reader-text", "sr-only", "visually-hidden"})
-_SCREEN_READER_HOSTS = frozenset({"span", "div", "p", "label", "a", "h1", "h2", "h3", "h4", "h5", "h6"})
+_SCREEN_READER_HOSTS = frozenset(
+    {"span", "div", "p", "label", "a", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
 #: Elements the teaser step may drop at the end once debris emptied them.
 _EMPTIABLE = frozenset({"p", "div", "span", "a", "em", "strong", "b", "i", "u", "small"})
 _MORE_ANCHOR_ID = re.compile(r"more-\d+\Z")
@@ -47,16 +47,28 @@ _MAX_TEASER_DEBRIS = 300  # characters of trailing text the teaser step may take
 
 
 def structure_changes(
-    source: str, cleaned: str, config: CleaningConfig | None = None
+    source: str,
+    cleaned: str,
+    config: CleaningConfig | None = None,
+    *,
+    attributes: bool = True,
 ) -> list[str]:
-    """Differences between the trees of ``source`` and ``cleaned`` beyond documented removals."""
+    """Differences between the trees of ``source`` and ``cleaned`` beyond documented removals.
+
+    ``attributes=False`` compares element names, nesting, order and text only.
+    """
     config = config or CleaningConfig()
     if "unwrap_shortcodes" in config.steps:
         source = unwrap_shortcodes(source, config)
     want, got = tokens(source), tokens(cleaned)
+    if not attributes:
+        want, got = _names_only(want), _names_only(got)
     if want == got:
         return []
-    i = next((k for k, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
+    i = next(
+        (k for k, (a, b) in enumerate(zip(want, got, strict=False)) if a != b),
+        min(len(want), len(got)),
+    )
     if "strip_teasers" in config.steps and _is_teaser_tail(want[i:], got[i:]):
         return []
     return [_describe(want, got, i)]
@@ -104,9 +116,15 @@ def tokens(html: str) -> list[Token]:
     return _without_empty_paragraphs(out)
 
 
+def _names_only(seq: list[Token]) -> list[Token]:
+    return [token[:2] if token[0] != "text" else token for token in seq]
+
+
 def _attributes(data: dict) -> tuple[tuple[str, str], ...]:
     """Attributes by name; white space in values collapsed, as ``normalise_space`` does."""
-    return tuple(sorted((name, _SPACE.sub(" ", value).strip()) for (_, name), value in data.items()))
+    return tuple(
+        sorted((name, _SPACE.sub(" ", value).strip()) for (_, name), value in data.items())
+    )
 
 
 def _removed(name: str, data: dict) -> bool:
@@ -130,7 +148,8 @@ def _without_empty_paragraphs(seq: list[Token]) -> list[Token]:
         if token == ("end", "p"):
             k = len(out) - 2
             while k >= 0 and (
-                out[k][:2] == ("void", "br") or (out[k][0] == "text" and not out[k][1].strip("\xa0 "))
+                out[k][:2] == ("void", "br")
+                or (out[k][0] == "text" and not out[k][1].strip("\xa0 "))
             ):
                 k -= 1
             if k >= 0 and out[k][:2] == ("start", "p"):
@@ -152,7 +171,10 @@ def _is_teaser_tail(want: list[Token], got: list[Token]) -> bool:
             k += 1
         elif token[0] == "text":
             dropped += len(token[1])
-        elif token[0] in ("start", "end") and token[1] in _EMPTIABLE or token[:2] == ("void", "br"):
+        elif (token[0] in ("start", "end") and token[1] in _EMPTIABLE) or token[:2] == (
+            "void",
+            "br",
+        ):
             continue
         else:
             return False
@@ -176,9 +198,48 @@ def _show(token: Token) -> str:
 
 #: Elements that start and end a line of text (block-level and line-level boxes).
 _LINE_BREAKING = frozenset(
-    "address article aside blockquote caption center dd details dialog div dl dt fieldset "
-    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr legend li main menu nav "
-    "ol option p pre section summary table tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "legend",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "option",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tr",
+        "ul",
+    ]
 )
 _CELLS = frozenset({"td", "th"})
 

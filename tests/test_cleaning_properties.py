@@ -9,9 +9,9 @@ code, plus editor comments, more markers, CDATA look-alikes and an unclosed comm
 
 from __future__ import annotations
 
+from html_structure import plain_lines, structure_changes, text_lines
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from html_structure import plain_lines, structure_changes, text_lines
 
 from wpmigrate.cleaning import Cleaner
 
@@ -91,7 +91,9 @@ def block(draw, depth: int) -> str:
     if kind == "image":
         caption = draw(st.sampled_from(["", f"<figcaption>{draw(inline())}</figcaption>"]))
         return delimited(
-            draw, "image", f'<figure class="wp-block-image"><img src="/a.png" alt=""/>{caption}</figure>'
+            draw,
+            "image",
+            f'<figure class="wp-block-image"><img src="/a.png" alt=""/>{caption}</figure>',
         )
     if kind == "table":
         cells = "".join(f"<td>{draw(inline())}</td>" for _ in range(draw(st.integers(1, 3))))
@@ -121,19 +123,27 @@ def block(draw, depth: int) -> str:
         return draw(st.sampled_from(["<!-- editor note -->", "<!---->", "<!-->", "<!--->"]))
     if kind == "group":
         gap = draw(GAP)
-        return delimited(draw, "group", f'<div class="wp-block-group">{gap}{joined(draw, draw(inner))}</div>')
+        return delimited(
+            draw, "group", f'<div class="wp-block-group">{gap}{joined(draw, draw(inner))}</div>'
+        )
     if kind == "columns":
         columns = [
-            delimited(draw, "column", f'<div class="wp-block-column">{joined(draw, draw(inner))}</div>')
+            delimited(
+                draw, "column", f'<div class="wp-block-column">{joined(draw, draw(inner))}</div>'
+            )
             for _ in range(draw(st.integers(1, 3)))
         ]
-        return delimited(draw, "columns", f'<div class="wp-block-columns">{joined(draw, columns)}</div>')
+        return delimited(
+            draw, "columns", f'<div class="wp-block-columns">{joined(draw, columns)}</div>'
+        )
     if kind == "list":
         return delimited(draw, "list", draw(list_html(depth)))
     if kind == "quote":
         cite = draw(st.sampled_from(["", f"<cite>{draw(inline())}</cite>"]))
         return delimited(
-            draw, "quote", f'<blockquote class="wp-block-quote">{joined(draw, draw(inner))}{cite}</blockquote>'
+            draw,
+            "quote",
+            f'<blockquote class="wp-block-quote">{joined(draw, draw(inner))}{cite}</blockquote>',
         )
     summary = f"<summary>{draw(inline())}</summary>"
     return delimited(draw, "details", f"<details>{summary}{joined(draw, draw(inner))}</details>")

@@ -377,7 +377,9 @@ def _remove_comments(html: str, keep_markers: bool, hide_unclosed: bool = False)
     if unclosed >= 0:
         # Handle the closed part only (a comment search would rescan to the end from every
         # ``<!--``).
-        head = _remove_comments(html[:unclosed], keep_markers) if last_close >= 0 else html[:unclosed]
+        head = (
+            _remove_comments(html[:unclosed], keep_markers) if last_close >= 0 else html[:unclosed]
+        )
         return head if hide_unclosed else head + html[unclosed:]
     at_start, own_line, anywhere = _COMMENT_RES[keep_markers]
     if html.startswith("<!--"):
