@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from wpmigrate.cleaning import (
@@ -244,6 +242,16 @@ def test_more_markers_block_form():
     html = "<p>a</p>\n<!-- wp:more -->\n<!--more-->\n<!-- /wp:more -->\n<p>b</p>"
     assert strip_more_markers(html, CFG) == "<p>a</p>\n\n\n\n<p>b</p>"
     assert Cleaner().clean_html(html) == "<p>a</p>\n\n<p>b</p>"
+
+
+def test_more_markers_only_where_a_parser_sees_comments():
+    html = (
+        '<p title="<!--more-->">a</p>\n<!--more-->\n<textarea><!--more--></textarea>'
+        '<p>b<span id="more-4"></span></p>'
+    )
+    assert strip_more_markers(html, CFG) == (
+        '<p title="<!--more-->">a</p>\n<textarea><!--more--></textarea><p>b</p>'
+    )
 
 
 def test_more_markers_other_spans_and_words_kept():
@@ -891,7 +899,7 @@ def test_clean_title(title, expected):
 
 
 # --------------------------------------------------------------------------
-# size and speed
+# size (speed and hostile inputs are measured by bench/cleaning.py)
 # --------------------------------------------------------------------------
 
 
@@ -903,55 +911,14 @@ def _post(i: int) -> str:
     )
 
 
-def test_huge_input_is_fast():
+def test_huge_input():
     html = "".join(_post(i) for i in range(5000))
     assert len(html) > 1_000_000
     cleaner = Cleaner()
-    start = time.perf_counter()
     out = cleaner.clean_html(html)
     text = cleaner.to_text(out)
     excerpt = cleaner.clean_excerpt(html)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5.0
     assert out.startswith("<p>Post 0: the team\u2019s notes on water &amp; wells,")
     assert out.endswith('<figure><img src="/4999.jpg"><figcaption>Well 4999</figcaption></figure>')
     assert text.endswith("read more about methods below \u2014 [1].\n\nWell 4999")
     assert excerpt.endswith("Well 4999")
-
-
-@pytest.mark.parametrize(
-    "hostile",
-    [
-        "[a " * 300_000,
-        "<!--" * 250_000,
-        "<!--more" * 125_000,
-        '<a class="more-link">' * 50_000,
-        '<span class="sr-only">' * 45_000,
-        "<code>[" * 140_000,
-        "<pre>" * 200_000,
-        "[vc_row]" * 125_000,
-        "\u2026" * 1_000_000,
-        "x" + "</div>" * 160_000,
-        '<a title="' + "x" * 1_000_000,
-        "<" * 1_000_000,
-    ],
-    ids=lambda s: repr(s[:12]),
-)
-def test_hostile_input_linear_time(hostile):
-    cleaner = Cleaner()
-    start = time.perf_counter()
-    cleaner.clean_html(hostile)
-    cleaner.to_text(hostile)
-    cleaner.clean_excerpt(hostile)
-    assert time.perf_counter() - start < 5.0
-
-
-def test_throughput_floor():
-    """A loose guard (the real figure is in the module docstring)."""
-    cleaner = Cleaner()
-    items = ["".join(_post(i * 10 + k) for k in range(12)) for i in range(300)]
-    start = time.perf_counter()
-    for html in items:
-        cleaner.to_text(cleaner.clean_html(html))
-        cleaner.clean_excerpt("<p>Summary [&hellip;]</p>")
-    assert len(items) / (time.perf_counter() - start) > 500
