@@ -187,6 +187,12 @@ def test_block_end_followed_by_closing_tag_keeps_the_tag():
     )
 
 
+def test_comment_after_a_lone_angle_bracket_is_kept():
+    # "<" then a comment then "p>" is text; without the comment it would be a tag
+    html = "<p>a <<!-- x -->p> b<!-- y --></p>"
+    assert strip_block_comments(html, CFG) == "<p>a <<!-- x -->p> b</p>"
+
+
 def test_comment_look_alikes_that_are_not_comments_are_kept():
     html = (
         '<p title="<!-- not a comment -->">a</p><textarea><!-- text --></textarea>'

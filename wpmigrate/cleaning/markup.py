@@ -97,8 +97,9 @@ _MARKUP_RE = re.compile(
 
 
 def is_tricky(html: str) -> bool:
-    """Whether plain regex passes could mistake something for a comment (rare)."""
-    if _ODD_MARKUP_RE.search(html.lower()):
+    """Whether plain regex passes could mistake something for a comment, or removing one
+    could join a ``<`` to the text after it (rare)."""
+    if "<<!--" in html or _ODD_MARKUP_RE.search(html.lower()):
         return True
     return "=" in html and _IN_ATTRIBUTE_RE.search(html) is not None
 
@@ -160,6 +161,9 @@ def walk_comments(html: str, drop: Callable[[str], bool], hide_unclosed: bool = 
             continue
         start, end = m.span()
         before = html[pos:start]
+        if before.endswith("<"):
+            continue  # "<" + the text after would read as a tag: keep the comment between
+
         if html.startswith("\n", end):  # alone on its line: one line break goes too
             if start == 0:
                 end += 1
