@@ -137,9 +137,9 @@ def selectolax_remover() -> Callable[[str], str] | None:
 
     def remove(text: str) -> str:
         tree = LexborHTMLParser(f"<body>{text}</body>")
-        for node in tree.root.traverse(include_text=False):
-            if node.tag == "_comment":
-                node.decompose()
+        comments = [n for n in tree.root.traverse(include_text=True) if n.tag == "-comment"]
+        for node in comments:
+            node.decompose()
         return tree.body.inner_html
 
     return remove
