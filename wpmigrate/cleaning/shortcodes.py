@@ -132,7 +132,7 @@ def _render_enclosing(tok: _Tok, inner: str, config: CleaningConfig) -> str:
 
 
 def unwrap_shortcodes(html: str, config: CleaningConfig | None = None) -> str:
-    """Render/unwrap/drop shortcodes (rule in the module docstring)."""
+    """Render/unwrap/drop shortcodes (rule in the package docstring)."""
     if not html or "[" not in html:
         return html
     config = config or DEFAULT_CONFIG
