@@ -242,6 +242,8 @@ _LINE_BREAKING = frozenset(
     ]
 )
 _CELLS = frozenset({"td", "th"})
+#: Elements whose content a reader never sees.
+_UNSHOWN = _DROPPED_ELEMENTS | {"iframe", "noembed", "noframes"}
 
 
 def text_lines(html: str) -> list[str]:
@@ -255,7 +257,7 @@ def text_lines(html: str) -> list[str]:
         if kind in ("Characters", "SpaceCharacters"):
             if not skip_depth:
                 parts.append(token["data"])
-        elif kind in ("StartTag", "EndTag") and name in _DROPPED_ELEMENTS:
+        elif kind in ("StartTag", "EndTag") and name in _UNSHOWN:
             skip_depth += 1 if kind == "StartTag" else -1
         elif name in _LINE_BREAKING or name == "br":
             parts.append("\n")

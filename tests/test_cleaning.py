@@ -796,6 +796,26 @@ def test_to_text_blocks_and_lines():
     )
 
 
+def test_to_text_no_text_runs_into_the_next_element():
+    html = (
+        "<details><summary>Summary</summary>Body</details>"
+        "<ul><li>one<ul><li>nested</li></ul></li><li>two</li></ul>"
+        "<dl><dt>Term</dt><dd>Definition</dd></dl>"
+        "<figure><img src='/a.png'><figcaption>Caption</figcaption></figure>after"
+    )
+    assert Cleaner().to_text(html) == (
+        "Summary\nBody\n\none\n\nnested\n\ntwo\n\nTerm\nDefinition\n\nCaption\n\nafter"
+    )
+
+
+def test_to_text_unshown_and_text_only_elements():
+    html = (
+        '<p>a</p><iframe src="/map">no frames</iframe><textarea><!-- typed --> &amp; <b></textarea>'
+        "<p>b<![CDATA[ hidden ]]></p><!-- unclosed <p>hidden too</p>"
+    )
+    assert Cleaner().to_text(html) == "a\n\n<!-- typed --> & <b>\n\nb"
+
+
 def test_to_text_entities_fully_decoded():
     html = "<p>a &lt;b&gt; &amp;amp; &#91;x] &quot;q&quot; 10&nbsp;km \u00a0 caf&eacute;</p>"
     assert Cleaner().to_text(html) == 'a <b> &amp; [x] "q" 10 km caf\u00e9'

@@ -3,7 +3,8 @@
 Hypothesis writes block markup the way WordPress's serializer does (delimiters before and
 after tags on the same line or not, void delimiters, JSON attributes that look like ``-->``)
 around nested groups, columns, lists with nested lists, quotes, tables, figures, details and
-code, plus editor comments, more markers, CDATA look-alikes and an unclosed comment. Seeded
+code, plus editor comments, more markers, CDATA look-alikes, Custom HTML (text-only elements,
+upper-case tags, a lone ``<`` before a comment) and an unclosed comment. Seeded
 (``derandomize``): every run checks the same few hundred documents.
 """
 
@@ -78,7 +79,7 @@ def joined(draw, blocks: list[str]) -> str:
 
 @st.composite
 def block(draw, depth: int) -> str:
-    kinds = ["paragraph", "heading", "image", "table", "code", "separator", "void", "note"]
+    kinds = ["paragraph", "heading", "image", "table", "code", "separator", "void", "note", "html"]
     if depth > 0:
         kinds += ["group", "columns", "list", "quote", "details"]
     kind = draw(st.sampled_from(kinds))
@@ -120,7 +121,34 @@ def block(draw, depth: int) -> str:
             )
         )
     if kind == "note":
-        return draw(st.sampled_from(["<!-- editor note -->", "<!---->", "<!-->", "<!--->"]))
+        return draw(
+            st.sampled_from(
+                [
+                    "<!-- editor note -->",
+                    "<!---->",
+                    "<!-->",
+                    "<!--->",
+                    "<!-- bang --!>",
+                    "<?php x ?>",
+                ]
+            )
+        )
+    if kind == "html":  # the Custom HTML block: whatever the author typed
+        return delimited(
+            draw,
+            "html",
+            draw(
+                st.sampled_from(
+                    [
+                        "<textarea><!-- typed --></textarea>",
+                        '<iframe src="/x"><!-- fallback --></iframe>',
+                        "<DIV CLASS=x><P>Upper</P></DIV>",
+                        "<p>a <<!-- x -->p> b</p>",
+                        "<table><tr><td>1<!-- c --></td></tr></table>",
+                    ]
+                )
+            ),
+        )
     if kind == "group":
         gap = draw(GAP)
         return delimited(

@@ -87,7 +87,9 @@ Rules decided here (the tests pin them down):
   strips the other tags and bogus comments, decodes entities fully, keeps
   source line breaks (WordPress semantics:
   raw ``post_content`` uses them as ``<br>``/paragraphs), collapses other
-  whitespace and keeps ``<pre>`` text verbatim.
+  whitespace and keeps ``<pre>`` and ``<textarea>`` text verbatim; what a
+  browser never shows (``<iframe>``, ``<noembed>``, ``<noframes>`` content)
+  is left out.
 * **Whitespace** -- ``normalise_space`` collapses runs of spaces/tabs (in
   attribute values too: ``class="a  b"`` becomes ``class="a b"``), trims
   line edges and the whole, removes empty paragraphs (``<p></p>``,

@@ -67,9 +67,16 @@ def _normalise_text(s: str) -> str:
 _BR_RE = re.compile(r"<br\b[^>]*>", re.I)
 
 
-def _pre_text(inner: str) -> str:
-    inner = _BR_RE.sub("\n", inner)
-    inner = ANY_TAG_RE.sub("", inner)
+# Content a browser never shows: an iframe's, noembed's or noframes' (text to a parser).
+_UNSHOWN_TRIGGER_RE = re.compile(r"<(?:iframe|noembed|noframes)\b", re.I)
+_UNSHOWN_RE = re.compile(r"<(iframe|noembed|noframes)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.I | re.S)
+
+
+def _pre_text(inner: str, markup: bool = True) -> str:
+    """Verbatim text of a ``<pre>`` (``markup``: tags inside) or a ``<textarea>`` (text only)."""
+    if markup:
+        inner = _BR_RE.sub("\n", inner)
+        inner = ANY_TAG_RE.sub("", inner)
     if "&" in inner:
         inner = _html.unescape(inner)
     return inner.replace("\r\n", "\n").strip("\n").rstrip()
@@ -83,12 +90,14 @@ def html_to_text(html: str) -> str:
         s = drop_scripts(s)
         if "<!--" in s:
             s = remove_comments(s, keep_markers=False, hide_unclosed=True)
+        if ("<i" in s or "<I" in s or "<n" in s or "<N" in s) and _UNSHOWN_TRIGGER_RE.search(s):
+            s = _UNSHOWN_RE.sub("", s)
         if PRE_TRIGGER_RE.search(s):
             chunks: list[str] = []
             pos = 0
             for start, inner_start, inner_end, end in element_spans(s, ("pre", "textarea")):
                 chunks.append(_normalise_text(_tags_to_text(s[pos:start])))
-                chunks.append(_pre_text(s[inner_start:inner_end]))
+                chunks.append(_pre_text(s[inner_start:inner_end], markup=s[start + 1] in "pP"))
                 pos = end
             chunks.append(_normalise_text(_tags_to_text(s[pos:])))
             return "\n\n".join(c for c in chunks if c)
