@@ -14,8 +14,11 @@ cleaning documents that it removes:
 * teaser debris at the very end: a trailing piece of text and the inline elements it empties.
 
 Everything else must be equal: the same elements with the same attributes, nested the same
-way, in the same order, with the same text (white space collapsed; entities decoded by the
-parser). The result is a list of readable differences; empty means the invariant holds.
+way, in the same order, with the same text (white space collapsed in text and attribute values,
+as ``normalise_space`` does; entities decoded by the parser). The result is a list of readable
+differences; empty means the invariant holds.
+
+``text_lines(html)`` is the companion check for ``content_text``: the lines a reader sees.
 """
 
 from __future__ import annotations
