@@ -56,8 +56,8 @@ def build_wxr(path: Path, items: int) -> tuple[int, int]:
     return written, path.stat().st_size
 
 
-def run_markdown_tool(wxr: Path, out: Path) -> tuple[float, float] | None:
-    """The npm tool on the same file, for comparison: (seconds, peak RSS MB) or None."""
+def run_markdown_tool(wxr: Path, out: Path) -> tuple[float, float, float] | None:
+    """The npm tool on the same file, for comparison: (seconds, peak RSS MB, CPU s) or None."""
     command = [
         "npx",
         "--yes",
@@ -85,13 +85,13 @@ def main() -> None:
         tmpdir = Path(tmp)
         print(
             f"{'items':>8} {'MB':>7} {'seconds':>8} {'items/s':>9} {'archived':>9} "
-            f"{'archived/s':>11} {'peak RSS MB':>12}"
+            f"{'archived/s':>11} {'peak RSS MB':>12} {'CPU s':>6}"
         )
         for count in args.items:
             wxr = tmpdir / f"big-{count}.xml"
             written, size = build_wxr(wxr, count)
             archive = tmpdir / f"a-{count}.db"
-            seconds, peak = measure(
+            seconds, peak, cpu = measure(
                 [sys.executable, "-m", "wpmigrate", "export", str(wxr), str(archive), "--quiet"]
             )
             with sqlite3.connect(archive) as conn:
@@ -100,7 +100,7 @@ def main() -> None:
                 ).fetchone()[0]
             print(
                 f"{written:>8,} {size / 1e6:>7.1f} {seconds:>8.2f} {written / seconds:>9,.0f} "
-                f"{kept:>9,} {kept / seconds:>11,.0f} {peak:>12.0f}"
+                f"{kept:>9,} {kept / seconds:>11,.0f} {peak:>12.0f} {cpu:>6.2f}"
             )
         if args.compare:
             largest = tmpdir / f"big-{args.items[-1]}.xml"
@@ -112,15 +112,16 @@ def main() -> None:
                 )
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """Run `command`; return its wall time in seconds and its own peak RSS in MB."""
+def measure(command: list[str]) -> tuple[float, float, float]:
+    """Run `command`; return its wall time in seconds, its own peak RSS in MB and its CPU
+    seconds (user + system: steadier than the wall time when the machine is shared)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if status != 0:
         raise RuntimeError(f"{command[0]} exited with status {status}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from wpmigrate.cleaning import (
@@ -159,12 +157,51 @@ def test_block_comments_keep_inner_html():
     assert strip_block_comments(html, CFG) == "<p>First</p>\n\n<h3>Second</h3>\n"
 
 
-def test_block_comments_void_block_with_tricky_json():
+def test_block_comments_void_block_with_json_as_wordpress_writes_it():
     html = (
-        '<p>a</p>\n<!-- wp:acme/map {"label":"x} /-->y","note":"\\u002d\\u002d>",'
+        '<p>a</p>\n<!-- wp:acme/map {"label":"x} /- ->y","note":"\\u002d\\u002d>",'
         '"deep":{"a":{"b":"}}"}}} /-->\n<p>b</p>'
     )
     assert strip_block_comments(html, CFG) == "<p>a</p>\n<p>b</p>"
+
+
+def test_block_comments_end_at_the_first_close_like_a_browser():
+    # WordPress never writes "-->" inside block attributes; if one is there, a browser ends
+    # the comment at it and shows the rest as text: so do we.
+    html = '<!-- wp:x {"a":"--> shown"} -->\n<p>b</p>'
+    assert strip_block_comments(html, CFG) == ' shown"} -->\n<p>b</p>'
+
+
+def test_block_end_followed_by_closing_tag_keeps_the_tag():
+    html = (
+        '<!-- wp:group -->\n<div class="wp-block-group"><!-- wp:paragraph -->\n<p>x</p>\n'
+        "<!-- /wp:paragraph --></div>\n<!-- /wp:group -->\n\n"
+        "<!-- wp:list -->\n<ul><!-- wp:list-item -->\n<li>a</li>\n<!-- /wp:list-item --></ul>\n"
+        "<!-- /wp:list -->\n\n<!-- wp:image -->\n<figure>"
+        '<img src="/a.png" alt=""/></figure>\n<!-- /wp:image --><!-- wp:image -->\n'
+        '<figure><img src="/b.png" alt=""/></figure>\n<!-- /wp:image -->'
+    )
+    assert Cleaner().clean_html(html) == (
+        '<div class="wp-block-group">\n<p>x</p>\n</div>\n\n<ul>\n<li>a</li>\n</ul>\n\n'
+        '<figure><img src="/a.png" alt=""/></figure>\n\n<figure><img src="/b.png" alt=""/></figure>'
+    )
+
+
+def test_comment_after_a_lone_angle_bracket_is_kept():
+    # "<" then a comment then "p>" is text; without the comment it would be a tag
+    html = "<p>a <<!-- x -->p> b<!-- y --></p>"
+    assert strip_block_comments(html, CFG) == "<p>a <<!-- x -->p> b</p>"
+
+
+def test_comment_look_alikes_that_are_not_comments_are_kept():
+    html = (
+        '<p title="<!-- not a comment -->">a</p><textarea><!-- text --></textarea>'
+        "<![CDATA[ x <!-- ]]> y --><!-- real --><p>b<!-->c<!--->d</p>"
+    )
+    assert strip_block_comments(html, CFG) == (
+        '<p title="<!-- not a comment -->">a</p><textarea><!-- text --></textarea>'
+        "<![CDATA[ x <!-- ]]> y --><p>bcd</p>"
+    )
 
 
 def test_block_comments_namespaced_and_inline():
@@ -211,6 +248,16 @@ def test_more_markers_block_form():
     html = "<p>a</p>\n<!-- wp:more -->\n<!--more-->\n<!-- /wp:more -->\n<p>b</p>"
     assert strip_more_markers(html, CFG) == "<p>a</p>\n\n\n\n<p>b</p>"
     assert Cleaner().clean_html(html) == "<p>a</p>\n\n<p>b</p>"
+
+
+def test_more_markers_only_where_a_parser_sees_comments():
+    html = (
+        '<p title="<!--more-->">a</p>\n<!--more-->\n<textarea><!--more--></textarea>'
+        '<p>b<span id="more-4"></span></p>'
+    )
+    assert strip_more_markers(html, CFG) == (
+        '<p title="<!--more-->">a</p>\n<textarea><!--more--></textarea><p>b</p>'
+    )
 
 
 def test_more_markers_other_spans_and_words_kept():
@@ -749,6 +796,26 @@ def test_to_text_blocks_and_lines():
     )
 
 
+def test_to_text_no_text_runs_into_the_next_element():
+    html = (
+        "<details><summary>Summary</summary>Body</details>"
+        "<ul><li>one<ul><li>nested</li></ul></li><li>two</li></ul>"
+        "<dl><dt>Term</dt><dd>Definition</dd></dl>"
+        "<figure><img src='/a.png'><figcaption>Caption</figcaption></figure>after"
+    )
+    assert Cleaner().to_text(html) == (
+        "Summary\nBody\n\none\n\nnested\n\ntwo\n\nTerm\nDefinition\n\nCaption\n\nafter"
+    )
+
+
+def test_to_text_unshown_and_text_only_elements():
+    html = (
+        '<p>a</p><iframe src="/map">no frames</iframe><textarea><!-- typed --> &amp; <b></textarea>'
+        "<p>b<![CDATA[ hidden ]]></p><!-- unclosed <p>hidden too</p>"
+    )
+    assert Cleaner().to_text(html) == "a\n\n<!-- typed --> & <b>\n\nb"
+
+
 def test_to_text_entities_fully_decoded():
     html = "<p>a &lt;b&gt; &amp;amp; &#91;x] &quot;q&quot; 10&nbsp;km \u00a0 caf&eacute;</p>"
     assert Cleaner().to_text(html) == 'a <b> &amp; [x] "q" 10 km caf\u00e9'
@@ -858,7 +925,7 @@ def test_clean_title(title, expected):
 
 
 # --------------------------------------------------------------------------
-# size and speed
+# size (speed and hostile inputs are measured by bench/cleaning.py)
 # --------------------------------------------------------------------------
 
 
@@ -870,55 +937,14 @@ def _post(i: int) -> str:
     )
 
 
-def test_huge_input_is_fast():
+def test_huge_input():
     html = "".join(_post(i) for i in range(5000))
     assert len(html) > 1_000_000
     cleaner = Cleaner()
-    start = time.perf_counter()
     out = cleaner.clean_html(html)
     text = cleaner.to_text(out)
     excerpt = cleaner.clean_excerpt(html)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5.0
     assert out.startswith("<p>Post 0: the team\u2019s notes on water &amp; wells,")
     assert out.endswith('<figure><img src="/4999.jpg"><figcaption>Well 4999</figcaption></figure>')
     assert text.endswith("read more about methods below \u2014 [1].\n\nWell 4999")
     assert excerpt.endswith("Well 4999")
-
-
-@pytest.mark.parametrize(
-    "hostile",
-    [
-        "[a " * 300_000,
-        "<!--" * 250_000,
-        "<!--more" * 125_000,
-        '<a class="more-link">' * 50_000,
-        '<span class="sr-only">' * 45_000,
-        "<code>[" * 140_000,
-        "<pre>" * 200_000,
-        "[vc_row]" * 125_000,
-        "\u2026" * 1_000_000,
-        "x" + "</div>" * 160_000,
-        '<a title="' + "x" * 1_000_000,
-        "<" * 1_000_000,
-    ],
-    ids=lambda s: repr(s[:12]),
-)
-def test_hostile_input_linear_time(hostile):
-    cleaner = Cleaner()
-    start = time.perf_counter()
-    cleaner.clean_html(hostile)
-    cleaner.to_text(hostile)
-    cleaner.clean_excerpt(hostile)
-    assert time.perf_counter() - start < 5.0
-
-
-def test_throughput_floor():
-    """A loose guard (the real figure is in the module docstring)."""
-    cleaner = Cleaner()
-    items = ["".join(_post(i * 10 + k) for k in range(12)) for i in range(300)]
-    start = time.perf_counter()
-    for html in items:
-        cleaner.to_text(cleaner.clean_html(html))
-        cleaner.clean_excerpt("<p>Summary [&hellip;]</p>")
-    assert len(items) / (time.perf_counter() - start) > 500
