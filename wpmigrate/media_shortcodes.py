@@ -7,7 +7,7 @@ in that order, so `[audio]`, `[video]`, `[gallery]` and `[playlist]` become the 
 wp-includes/media.php (`wp_audio_shortcode`, `wp_video_shortcode`, `gallery_shortcode` with
 the theme's `html5` gallery support, `wp_playlist_shortcode`) instead of vanishing.
 
-Deliberate differences from WordPress, all markup without content:
+Deliberate differences from WordPress:
 
 * media URLs are written as they are: WordPress appends a cache-busting `?_=N` to each
   `<source>` (N counts the players on the page);
@@ -17,11 +17,16 @@ Deliberate differences from WordPress, all markup without content:
 * `[audio URL]` / `[video URL]` with the URL as a bare first attribute (WordPress.com's form)
   play that URL; core WordPress ignores it and plays the post's first attached file;
 * `orderby="rand"` keeps the listed order (an archive should not change on every export);
-* ids count players per post, not per page, and `wptexturize` is not applied to captions.
+* ids count players per post, not per page, and `wptexturize` is not applied to captions;
+* the theme is unknown: videos keep their own width (WordPress shrinks them to the theme's
+  `$content_width`), galleries use the `html5` markup, images the default sizes' boxes;
+* oEmbed is not called: `[embed]URL[/embed]` is a link and a URL alone on its line stays
+  text, as WordPress renders them when the provider cannot be reached.
 
 Everything else (tag names, attribute order, link targets, image sizes, captions, the
 `<a class="wp-embedded-audio">` fallback for a file type that does not play) follows
-WordPress 6.1 to trunk, checked against the real WordPress in tests/test_autop_wordpress.py.
+WordPress 6.1 to trunk, checked against the real WordPress (tests/test_autop.py, and
+tests/test_cross_source.py against REST's rendering of the same posts).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .autop import has_blocks, replace_in_html_tags, shortcode_unautop, wpautop
@@ -181,13 +186,14 @@ class _Players:
         return m.group(1) + (self.embed(url) or _link(url)) + m.group(6)
 
     def embed(self, url: str) -> str | None:
-        """WP_Embed's handlers for files that play (wp_embed_handler_audio/video); other URLs
-        need oEmbed, which an archive does not call."""
+        """WP_Embed's handlers for files that play (wp_embed_handler_audio/video) write a
+        shortcode, rendered with the others; other URLs need oEmbed, which an archive does
+        not call."""
         extension = _extension(url)
         if extension in AUDIO_TYPES:
-            return self.audio({"src": url}, "")
+            return f'[audio src="{_url(url)}" /]'
         if extension in VIDEO_TYPES:
-            return self.video({"src": url}, "")
+            return f'[video  src="{_url(url)}" /]'
         return None
 
     # -- [audio] and [video] ------------------------------------------------------------
@@ -260,8 +266,7 @@ class _Players:
             attached = self.library.attached(self.post_id, kind)
             if not attached:
                 return ""
-            src = attached[0].url
-            sources = [(_check_type(src) or "", src)]
+            sources = [(attached[0].mime_type, attached[0].url)]
         return sources
 
     # -- [gallery] ----------------------------------------------------------------------
@@ -449,7 +454,8 @@ def _link(url: str) -> str:
 
 
 def _url(url: str) -> str:
-    return escape(url.strip(), quote=True)
+    """A URL for an attribute, escaped once (esc_url leaves entities already written)."""
+    return escape(unescape(url.strip()), quote=True)
 
 
 def _attributes(attributes: Mapping[str, str]) -> str:
