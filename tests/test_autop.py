@@ -99,7 +99,7 @@ def contents(path: Path) -> dict[int, tuple[str, str]]:
     return found
 
 
-def items(path: Path) -> dict[int, Item]:
+def items_of(path: Path) -> dict[int, Item]:
     return {r.id: r for r in WXRSource(path).records() if isinstance(r, Item)}
 
 
@@ -113,7 +113,7 @@ def stored_paragraphs(content: str) -> list[str]:
 
 def test_theme_unit_test_data_classic_items_get_their_paragraphs():
     stored = contents(UNIT_TEST_DATA)
-    exported = items(UNIT_TEST_DATA)
+    exported = items_of(UNIT_TEST_DATA)
     classic = {i for i, (kind, text) in stored.items() if text.strip() and not has_blocks(text)}
     assert len(classic) == 62
     assert sum("\n\n" in stored[i][1] for i in classic) == 32
@@ -131,7 +131,7 @@ def test_theme_unit_test_data_classic_items_get_their_paragraphs():
 
 
 def test_the_more_tag_posts_three_paragraphs_no_longer_merge():
-    html = items(UNIT_TEST_DATA)[996].content_html
+    html = items_of(UNIT_TEST_DATA)[996].content_html
     assert html == (
         '<p>This content is before the <a title="The More Tag" '
         'href="https://en.support.wordpress.com/splitting-content/more-tag/" target="_blank">'
@@ -147,7 +147,7 @@ def test_the_more_tag_posts_three_paragraphs_no_longer_merge():
 
 def test_block_test_data_keeps_block_markup():
     stored = contents(BLOCK_TEST_DATA)
-    exported = items(BLOCK_TEST_DATA)
+    exported = items_of(BLOCK_TEST_DATA)
     blocks = [i for i, (_, text) in stored.items() if has_blocks(text)]
     assert len(blocks) == 62
     for post_id in blocks:
@@ -211,3 +211,26 @@ def test_port_equals_the_content_for_classic_items(wordpress, tmp_path):
         } )( $text )""",
     )
     assert [render_content(text, 0) for text in texts] == php
+
+
+def test_only_html_content_is_rendered(tmp_path):
+    """A type whose content is CSS or JSON (kept when a mapping stops skipping it) stays as
+    stored; a post gets its paragraphs."""
+    items = "".join(
+        f"<item><title>{kind}</title><content:encoded><![CDATA[{content}]]></content:encoded>"
+        f"<wp:post_id>{i}</wp:post_id><wp:post_type>{kind}</wp:post_type>"
+        "<wp:status>publish</wp:status></item>"
+        for i, (kind, content) in enumerate(
+            [("post", "One\n\nTwo"), ("custom_css", "p {\n  color: red;\n}\n\nh1 {}")], 1
+        )
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>Site</title>'
+        f"<wp:wxr_version>1.2</wp:wxr_version>{items}</channel></rss>"
+    )
+    exported = items_of(path)
+    assert exported[1].content_html == "<p>One</p>\n<p>Two</p>\n"
+    assert exported[2].content_html == "p {\n  color: red;\n}\n\nh1 {}"

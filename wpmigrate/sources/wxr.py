@@ -43,6 +43,16 @@ _TAXONOMY_ALIASES = {"tag": "post_tag"}
 ACF_DEFINITION_TYPES = {"acf-field"}
 # Shortcodes that show a post's attachments, which the file may list after the post.
 _MEDIA_SHORTCODES = (b"[gallery", b"[playlist", b"[audio", b"[video")
+# Internal types whose content is not HTML (CSS, JSON): never rendered as a post is.
+_NOT_HTML_TYPES = {
+    "custom_css",
+    "customize_changeset",
+    "oembed_cache",
+    "user_request",
+    "wp_global_styles",
+    "wp_font_family",
+    "wp_font_face",
+}
 TOMBSTONE_KINDS = ("item", "media", "term", "comment")
 # Channel children the reader uses (any namespace: it changes with the WXR version).
 _CHANNEL_TAGS = [
@@ -497,14 +507,17 @@ class _WXRReader:
         modified_gmt = _gmt(fields.get("wp:post_modified_gmt")) or _shift(
             fields.get("wp:post_modified"), local, date_gmt
         )
+        content = fields.get("content:encoded", "")
+        if post_type not in _NOT_HTML_TYPES:
+            # As WordPress shows it: paragraphs (classic content), media shortcodes rendered.
+            content = render_content(content, post_id, self.library)
         item = Item(
             id=post_id,
             type=post_type,
             status=status,
             title=fields.get("title", ""),
             slug=fields.get("wp:post_name", ""),
-            # As WordPress shows it: paragraphs (classic content), media shortcodes rendered.
-            content_html=render_content(fields.get("content:encoded", ""), post_id, self.library),
+            content_html=content,
             excerpt_html=fields.get("excerpt:encoded", ""),
             date=local,
             date_gmt=date_gmt,
