@@ -163,7 +163,9 @@ class WXRSource:
                         if post_type in wanted:
                             fields = {_qualified(child.tag): child.text or "" for child in element}
                             if post_type == "attachment":
-                                library.add(_attachment(fields, _postmeta(element)))
+                                attachment = _attachment(fields, element)
+                                if attachment is not None:
+                                    library.add(attachment)
                             else:
                                 _add_definition(definitions, fields)
                         element.clear()
@@ -618,11 +620,15 @@ def _postmeta(item: etree._Element) -> dict[str, str]:
     return meta
 
 
-def _attachment(fields: dict[str, str], meta: dict[str, str]) -> Attachment:
-    """What rendering `[gallery]`/`[playlist]`/`[audio]` needs of an attachment item."""
+def _attachment(fields: dict[str, str], item: etree._Element) -> Attachment | None:
+    """What rendering `[gallery]`/`[playlist]`/`[audio]` needs of an attachment item; None for
+    a file no media shortcode shows (PDFs, documents)."""
     url = fields.get("wp:attachment_url") or fields.get("guid", "")
+    meta = _postmeta(item)
     file = meta.get("_wp_attached_file", "")
     mime = mimetypes.guess_type(file or url)[0] or ""
+    if not mime.startswith(("image/", "audio/", "video/")):
+        return None
     width = height = 0
     sizes: list[tuple[str, str, int, int]] = []
     if mime.startswith("image/"):
