@@ -22,6 +22,7 @@ from wpmigrate.mapping import load_mapping
 from wpmigrate.media_shortcodes import (
     Attachment,
     MediaLibrary,
+    image_sizes,
     parse_shortcode_attributes,
     render_content,
 )
@@ -49,7 +50,12 @@ def library() -> MediaLibrary:
             f"{SITE}/well/",
             800,
             600,
-            (("thumbnail", "well-150x150.jpg", 150, 150), ("medium", "well-300x225.jpg", 300, 225)),
+            image_sizes(
+                [
+                    ("thumbnail", "well-150x150.jpg", 150, 150),
+                    ("medium", "well-300x225.jpg", 300, 225),
+                ]
+            ),
         ),
         Attachment(
             12,

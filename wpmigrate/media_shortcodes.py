@@ -40,7 +40,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .autop import has_blocks, replace_in_html_tags, shortcode_unautop, wpautop
 
-__all__ = ["Attachment", "MediaLibrary", "parse_shortcode_attributes", "render_content"]
+__all__ = [
+    "Attachment",
+    "MediaLibrary",
+    "image_sizes",
+    "parse_shortcode_attributes",
+    "render_content",
+]
 
 AUDIO_TYPES = {"mp3": "audio/mpeg", "ogg": "audio/ogg", "flac": "audio/flac", "m4a": "audio/mpeg"}
 AUDIO_TYPES["wav"] = "audio/wav"
@@ -104,7 +110,23 @@ class Attachment:
     page_url: str = ""  # the attachment page, a gallery's default link target
     width: int = 0
     height: int = 0
-    sizes: tuple[tuple[str, str, int, int], ...] = ()  # (size name, file, width, height)
+    # The intermediate files, one "name<TAB>file<TAB>width<TAB>height" line each (see
+    # `image_sizes`): a string, because a site can have tens of thousands of images.
+    sizes: str = ""
+
+    def size(self, name: str) -> tuple[str, int, int] | None:
+        """The URL, width and height of this image's file of a named size, if it has one."""
+        for line in self.sizes.splitlines():
+            size, file, width, height = line.split("\t")
+            if size == name:
+                return self.url.rsplit("/", 1)[0] + "/" + file, int(width), int(height)
+        return None
+
+
+def image_sizes(sizes: Iterable[tuple[str, str, int, int]]) -> str:
+    """`Attachment.sizes` from (name, file, width, height), as `_wp_attachment_metadata`
+    lists them."""
+    return "\n".join(f"{name}\t{file}\t{width}\t{height}" for name, file, width, height in sizes)
 
 
 @dataclass
@@ -373,14 +395,11 @@ def _image_tag(image: Attachment, size: str, extra: Mapping[str, str]) -> str:
     """wp_get_attachment_image: the file of that size (or the original fitted to the size's
     box), with its classes, alt and loading hints."""
     src, width, height = image.url, image.width, image.height
-    for name, file, w, h in image.sizes:
-        if name == size:
-            src, width, height = image.url.rsplit("/", 1)[0] + "/" + file, w, h
-            break
-    else:
-        box = _SIZE_BOXES.get(size)
-        if box and width and height:
-            width, height = _constrain(width, height, *box)
+    intermediate = image.size(size)
+    if intermediate is not None:
+        src, width, height = intermediate
+    elif size in _SIZE_BOXES and width and height:
+        width, height = _constrain(width, height, *_SIZE_BOXES[size])
     hw = f'width="{width}" height="{height}" ' if width and height else ""
     attributes = {
         "src": _url(src),

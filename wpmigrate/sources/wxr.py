@@ -26,7 +26,7 @@ from lxml import etree
 from ..acf import AcfDefinitions, extract_fields
 from ..errors import SourceError
 from ..events import TecPostmetaEvents
-from ..media_shortcodes import Attachment, MediaLibrary, render_content
+from ..media_shortcodes import Attachment, MediaLibrary, image_sizes, render_content
 from ..model import Author, Comment, Item, Media, Record, Site, Term, Tombstone
 from ..phpdata import maybe_unserialize
 
@@ -657,7 +657,7 @@ def _attachment(fields: dict[str, str], item: etree._Element) -> Attachment | No
         page_url=fields.get("link", ""),
         width=width,
         height=height,
-        sizes=tuple(sizes),
+        sizes=image_sizes(sizes),
     )
 
 
