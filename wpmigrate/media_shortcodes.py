@@ -48,14 +48,29 @@ __all__ = [
     "render_content",
 ]
 
-AUDIO_TYPES = {"mp3": "audio/mpeg", "ogg": "audio/ogg", "flac": "audio/flac", "m4a": "audio/mpeg"}
-AUDIO_TYPES["wav"] = "audio/wav"
-VIDEO_TYPES = {"mp4": "video/mp4", "m4v": "video/mp4", "webm": "video/webm", "ogv": "video/ogg"}
-VIDEO_TYPES["flv"] = "video/x-flv"
+# wp_get_audio_extensions / wp_get_video_extensions, with the types wp_check_filetype gives.
+AUDIO_TYPES = {
+    "mp3": "audio/mpeg",
+    "ogg": "audio/ogg",
+    "flac": "audio/flac",
+    "m4a": "audio/mpeg",
+    "wav": "audio/wav",
+}
+VIDEO_TYPES = {
+    "mp4": "video/mp4",
+    "m4v": "video/mp4",
+    "webm": "video/webm",
+    "ogv": "video/ogg",
+    "flv": "video/x-flv",
+}
 # Default image sizes (options thumbnail_size_w…): the box an image is fitted into when the
 # attachment has no file of that size.
-_SIZE_BOXES = {"thumbnail": (150, 150), "medium": (300, 300), "large": (1024, 1024)}
-_SIZE_BOXES["medium_large"] = (768, 0)
+_SIZE_BOXES = {
+    "thumbnail": (150, 150),
+    "medium": (300, 300),
+    "medium_large": (768, 0),
+    "large": (1024, 1024),
+}
 
 _MEDIA_TAGS = ("audio", "video", "gallery", "playlist")
 _OMITTED_WHEN_EMPTY = {"poster", "loop", "autoplay", "muted", "preload"}
@@ -234,7 +249,7 @@ class _Players:
             "style": attributes.get("style", "width: 100%;"),
         }
         return (
-            f'<audio {_attributes(html_attributes)} controls="controls">'
+            f'<audio {_html_attributes(html_attributes)} controls="controls">'
             f"{_source_tags(sources)}{_link(sources[0][1])}</audio>"
         )
 
@@ -258,7 +273,7 @@ class _Players:
         }
         inner = content.replace("\r\n", "").replace("\n", "").replace("\t", "").strip()
         player = (
-            f'<video {_attributes(html_attributes)} controls="controls">'
+            f'<video {_html_attributes(html_attributes)} controls="controls">'
             f"{_source_tags(sources)}{inner}{_link(sources[0][1])}</video>"
         )
         style = f"width: {width}px;" if width else ""
@@ -477,7 +492,7 @@ def _url(url: str) -> str:
     return escape(unescape(url.strip()), quote=True)
 
 
-def _attributes(attributes: Mapping[str, str]) -> str:
+def _html_attributes(attributes: Mapping[str, str]) -> str:
     """Name="value" pairs; WordPress leaves out the flags and hints that are empty."""
     return " ".join(
         f'{k}="{escape(v, quote=True)}"'
