@@ -512,12 +512,12 @@ def test_cdata_splits_and_adjacent_sections():
     records = read(FIXTURES / "cdata-split.xml")[1]
     items = by_id(records, Item)
     assert items[201].title == "Parsing ]]> in titles"
-    assert items[201].content_html == "<p>First: a[b[0]]> 1</p>\n<p>Second: ]]>]]></p>"
+    assert items[201].content_html == "<p>First: a[b[0]]> 1</p>\n<p>Second: ]]>]]></p>\n"
     assert items[201].excerpt_html == "Adjacent sections join."
     assert items[201].meta["closing_marker"] == 'a:1:{i:0;s:3:"]]>";}'
     assert items[201].fields["closing_marker"] == ["]]>"]
     assert items[202].title == "Mixed text and CDATA"
-    assert items[202].content_html == "Plain & <b>cdata</b> mixed"
+    assert items[202].content_html == "<p>Plain & <b>cdata</b> mixed</p>\n"
     assert items[202].fields["nested_open"] == (
         "This has <![CDATA[ opening and ]]> closing markers."
     )
@@ -532,12 +532,12 @@ def test_latin1_declared_encoding():
     assert items[301].title == "Café littéraire: résumé de la séance"
     assert items[301].content_html == (
         "<p>Première séance du café littéraire à Zürich: «Le naïf et le sentimental». "
-        "Entrée: 5 £, ½ tarif pour les étudiants.</p>"
+        "Entrée: 5 £, ½ tarif pour les étudiants.</p>\n"
     )
     assert items[301].excerpt_html == "Résumé: façade, garçon, Ångström, señor, straße, 20 °C."
     assert (items[302].type, items[302].title) == ("page", "À propos")
     assert items[302].content_html == (
-        "<p>Ouvert du lundi au samedi, de 9h à 18h. © Bibliothèque du Quai</p>"
+        "<p>Ouvert du lundi au samedi, de 9h à 18h. © Bibliothèque du Quai</p>\n"
     )
 
 
@@ -545,12 +545,12 @@ def test_control_characters_and_leading_bom_are_tolerated():
     assert (FIXTURES / "control-chars.xml").read_bytes().startswith(b"\xef\xbb\xbf\r\n")
     items = by_id(read(FIXTURES / "control-chars.xml")[1], Item)
     assert items[401].title == "Vertical tab in content"
-    assert items[401].content_html == "<p>Line oneLine two</p>\n<p>Tab\tstays.</p>"
+    assert items[401].content_html == "<p>Line oneLine two</p>\n<p>Tab\tstays.</p>\n"
     assert items[401].excerpt_html == "Unitseparator"
     assert items[401].fields == {"legacy_note": "copiedfromWord"}
     assert (items[402].title, items[402].content_html) == (
         "Clean item",
-        "<p>Nothing unusual here.</p>",
+        "<p>Nothing unusual here.</p>\n",
     )
 
 

@@ -1443,6 +1443,156 @@ function wpmigrate_seed_site() {
 }
 
 /* ------------------------------------------------------------------------- */
+/* classic posts with media shortcodes (tests/test_media_shortcodes.py)       */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * Not part of the seeded site: tests/test_media_shortcodes.py adds these posts for its own
+ * module (wpmigrate_seed_media_shortcodes) and restores the database and uploads afterwards,
+ * so every other test sees the site as it always was.
+ */
+
+/** A small audio or video file in uploads, registered as an attachment (no metadata). */
+function wpmigrate_seed_media_file( $track, $slug, $file, $mime, $title, $date ) {
+	$upload = wp_upload_dir( '2023/11' );
+	file_put_contents( $upload['path'] . '/' . $file, "wpmigrate test $mime file\n" );
+	$id = wp_insert_attachment(
+		wp_slash(
+			array(
+				'post_title'     => $title,
+				'post_name'      => $slug,
+				'post_mime_type' => $mime,
+				'post_status'    => 'inherit',
+				'post_date'      => $date,
+				'guid'           => $upload['url'] . '/' . $file,
+				'comment_status' => 'closed',
+				'ping_status'    => 'closed',
+			)
+		),
+		$upload['path'] . '/' . $file,
+		0,
+		true
+	);
+	return $track( 'attachment', $slug, wpmigrate_seed_check( $id, 'attachment ' . $file ) );
+}
+
+/**
+ * Three classic-editor posts (no block markup) whose media shortcodes WordPress renders:
+ * [audio], [video], a bare media URL, [embed], [gallery] with and without ids, [playlist].
+ * Files are uploaded first and attached to their post once it exists, so that no post is
+ * updated (an update would change its modified date and store a revision).
+ * The text avoids quotes and dashes, which wptexturize would curl in REST's rendering.
+ * Returns the ids by kind and slug, and every file written to uploads (thumbnails included).
+ */
+function wpmigrate_seed_media_shortcodes( $team_photo ) {
+	global $wpdb;
+	wpmigrate_seed_prepare();
+	$ids   = array();
+	$track = function ( $type, $key, $id ) use ( &$ids ) {
+		$ids[ $type ][ $key ] = (int) $id;
+		return (int) $id;
+	};
+	$post = function ( $slug, $title, $date, $content, array $attached ) use ( $track, $wpdb ) {
+		$id = wpmigrate_seed_post(
+			array(
+				'post_type'    => 'post',
+				'post_name'    => $slug,
+				'post_title'   => $title,
+				'post_date'    => $date,
+				'post_content' => $content,
+			)
+		);
+		foreach ( $attached as $child ) {
+			$wpdb->update( $wpdb->posts, array( 'post_parent' => $id ), array( 'ID' => $child ) );
+			clean_post_cache( $child );
+		}
+		return $track( 'post', $slug, $id );
+	};
+	$picture = function ( $name, $i, $title, $caption, $alt, array $size ) use ( $track ) {
+		return $track(
+			'attachment',
+			$name,
+			wpmigrate_seed_attachment(
+				array(
+					'file'    => $name . '.png',
+					'slug'    => $name,
+					'month'   => '2023/11',
+					'date'    => '2023-11-07 08:0' . $i . ':00',
+					'title'   => $title,
+					'caption' => $caption,
+					'alt'     => $alt,
+					'png'     => array( $size[0], $size[1], array( 90, 140, 110 ), $title ),
+				)
+			)
+		);
+	};
+
+	$dawn = wpmigrate_seed_media_file( $track, 'canal-walk-audio', 'canal-walk.mp3', 'audio/mpeg', 'Canal walk', '2023-11-06 08:00:00' );
+	$film = wpmigrate_seed_media_file( $track, 'canal-walk-video', 'canal-walk.mp4', 'video/mp4', 'Canal walk at dawn', '2023-11-06 08:05:00' );
+	$post(
+		'field-recordings',
+		'Field recordings',
+		'2023-11-06 09:00:00',
+		"Recordings from the spring field visits.\nEach file is shared as recorded.\n\n"
+			. '[audio src="' . wp_get_attachment_url( $dawn ) . "\"]\n\n"
+			. "The walk along the canal, filmed at dawn:\n\n"
+			. '[video src="' . wp_get_attachment_url( $film ) . "\" width=\"480\" height=\"270\"]\n\n"
+			. "The same sound as a plain link on its own line:\n\n"
+			. wp_get_attachment_url( $dawn ) . "\n\n"
+			. "More about the method is on the project page:\n\n"
+			. "[embed]https://example.org/field-methods/[/embed]\n\n"
+			. "https://www.youtube.com/watch?v=wpmigrate01\n\n"
+			. 'Recorded by the water team.',
+		array( $dawn, $film )
+	);
+
+	$flip_chart = $picture( 'flip-chart', 0, 'Flip chart', 'Notes from the first session.', 'A flip chart covered in notes', array( 640, 480 ) );
+	$site_map   = $picture( 'site-map', 1, 'Site map', '', 'A hand drawn map of the site', array( 300, 500 ) );
+	$post(
+		'workshop-photographs',
+		'Workshop photographs',
+		'2023-11-07 09:00:00',
+		"Photographs from the workshop in Mombasa.\n\n"
+			. '[gallery ids="' . $team_photo . ',' . $flip_chart . "\"]\n\n"
+			. "Everything attached to this post, linked to the files:\n\n"
+			. "[gallery columns=\"2\" link=\"file\"]\n\n"
+			. "And one at medium size, without a link:\n\n"
+			. '[gallery ids="' . $site_map . '" size="medium" link="none"]',
+		array( $flip_chart, $site_map )
+	);
+
+	$voices     = array(
+		wpmigrate_seed_media_file( $track, 'interview-kiosk-owner', 'interview-kiosk-owner.mp3', 'audio/mpeg', 'Interview with a kiosk owner', '2023-11-08 08:00:00' ),
+		wpmigrate_seed_media_file( $track, 'interview-utility-manager', 'interview-utility-manager.mp3', 'audio/mpeg', 'Interview with a utility manager', '2023-11-08 08:05:00' ),
+	);
+	$site_visit = wpmigrate_seed_media_file( $track, 'site-visit-video', 'site-visit.mp4', 'video/mp4', 'Site visit', '2023-11-08 08:10:00' );
+	$post(
+		'interview-recordings',
+		'Interview recordings',
+		'2023-11-08 09:00:00',
+		"Two interviews recorded for the water access study.\n\n"
+			. '[playlist ids="' . $voices[1] . ',' . $voices[0] . "\"]\n\n"
+			. "The site visit as a video playlist:\n\n"
+			. '[playlist type="video" ids="' . $site_visit . '"]',
+		array_merge( $voices, array( $site_visit ) )
+	);
+
+	$files = array();
+	foreach ( $ids['attachment'] as $id ) {
+		$file    = get_attached_file( $id );
+		$files[] = $file;
+		$meta    = wp_get_attachment_metadata( $id );
+		foreach ( ( is_array( $meta ) && isset( $meta['sizes'] ) ) ? $meta['sizes'] : array() as $size ) {
+			$files[] = dirname( $file ) . '/' . $size['file'];
+		}
+	}
+	return array(
+		'ids'   => $ids,
+		'files' => $files,
+	);
+}
+
+/* ------------------------------------------------------------------------- */
 /* event calendars (mu-plugin/wpmigrate-test-events.php)                      */
 /* ------------------------------------------------------------------------- */
 

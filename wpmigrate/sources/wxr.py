@@ -26,6 +26,7 @@ from lxml import etree
 from ..acf import AcfDefinitions, extract_fields
 from ..errors import SourceError
 from ..events import TecPostmetaEvents
+from ..media_shortcodes import Attachment, MediaLibrary, image_sizes, render_content
 from ..model import Author, Comment, Item, Media, Record, Site, Term, Tombstone, synthetic_id
 from ..phpdata import maybe_unserialize
 from ..values import int_or
@@ -42,6 +43,18 @@ _MYSQL_DATETIME = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)")
 _COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
 _TAXONOMY_ALIASES = {"tag": "post_tag"}
 ACF_DEFINITION_TYPES = {"acf-field"}
+# Shortcodes that show a post's attachments, which the file may list after the post.
+_MEDIA_SHORTCODES = (b"[gallery", b"[playlist", b"[audio", b"[video")
+# Internal types whose content is not HTML (CSS, JSON): never rendered as a post is.
+_NOT_HTML_TYPES = {
+    "custom_css",
+    "customize_changeset",
+    "oembed_cache",
+    "user_request",
+    "wp_global_styles",
+    "wp_font_family",
+    "wp_font_face",
+}
 TOMBSTONE_KINDS = ("item", "media", "term", "comment")
 # Channel children the reader uses (any namespace: it changes with the WXR version).
 _CHANNEL_TAGS = [
@@ -116,10 +129,10 @@ class WXRSource:
         self.skipped.clear()
         for ids in self.seen.values():
             ids.clear()
-        definitions = self._acf_definitions()
+        definitions, library = self._read_ahead()
         self.bytes_read = 0
         with self._open() as stream:
-            yield from _WXRReader(stream, self, definitions).read()
+            yield from _WXRReader(stream, self, definitions, library).read()
         # Only a file read to its end says what is gone: ids the archive holds, by kind.
         if not state.detect_deletions:
             return
@@ -127,16 +140,24 @@ class WXRSource:
             for gone in sorted(known - self.seen[kind]):
                 yield Tombstone(kind, gone, "gone")
 
-    def _acf_definitions(self) -> AcfDefinitions:
-        """The `acf-field` definitions, read ahead of the content.
+    def _read_ahead(self) -> tuple[AcfDefinitions, MediaLibrary]:
+        """The `acf-field` definitions and the attachments, read ahead of the content.
 
         WordPress exports posts in id order, so field definitions created after the content
-        (the usual case on a site that adopted ACF later) come after the items that use them.
-        A quick byte scan decides whether the file has any; only then is it parsed twice.
+        (the usual case on a site that adopted ACF later) come after the items that use them,
+        and so do files uploaded after a post that shows them with `[gallery]`/`[playlist]`.
+        A quick byte scan decides whether the file needs either; only then is it parsed twice,
+        keeping of each attachment only what rendering a shortcode needs.
         """
-        definitions = AcfDefinitions()
-        if not self._mentions(b"acf-field"):
-            return definitions
+        definitions, library = AcfDefinitions(), MediaLibrary()
+        found = self._mentions(b"acf-field", *_MEDIA_SHORTCODES)
+        wanted = set()
+        if b"acf-field" in found:
+            wanted |= ACF_DEFINITION_TYPES
+        if found & set(_MEDIA_SHORTCODES):
+            wanted.add("attachment")
+        if not wanted:
+            return definitions, library
         with self._open() as stream:
             try:
                 for _, element in etree.iterparse(
@@ -144,24 +165,33 @@ class WXRSource:
                 ):
                     parent = element.getparent()
                     if parent is not None and _local(parent.tag) == "channel":
-                        if element.findtext("{*}post_type") in ACF_DEFINITION_TYPES:
+                        post_type = element.findtext("{*}post_type")
+                        if post_type in wanted:
                             fields = {_qualified(child.tag): child.text or "" for child in element}
-                            _add_definition(definitions, fields)
+                            if post_type == "attachment":
+                                attachment = _attachment(fields, element)
+                                if attachment is not None:
+                                    library.add(attachment)
+                            else:
+                                _add_definition(definitions, fields)
                         element.clear()
                         while element.getprevious() is not None:
                             del parent[0]
             except etree.XMLSyntaxError:
                 pass  # the main pass reports what is wrong with the file
-        return definitions
+        return definitions, library
 
-    def _mentions(self, needle: bytes) -> bool:
+    def _mentions(self, *needles: bytes) -> set[bytes]:
+        """Which of the byte strings occur in the file, in one read."""
+        found: set[bytes] = set()
+        overlap = max(len(n) for n in needles)
         with self._open() as stream:
             tail = b""
-            while chunk := stream.read(1 << 20):
-                if needle in tail + chunk[: len(needle)] or needle in chunk:
-                    return True
-                tail = chunk[-len(needle) :]
-        return False
+            while len(found) < len(needles) and (chunk := stream.read(1 << 20)):
+                window = tail + chunk
+                found.update(n for n in needles if n not in found and n in window)
+                tail = chunk[-overlap:]
+        return found
 
     def _open(self) -> IO[bytes]:
         raw = self.path.open("rb")
@@ -277,7 +307,13 @@ class _SanitisingReader(io.RawIOBase):
 
 
 class _WXRReader:
-    def __init__(self, stream: IO[bytes], source: WXRSource, acf: AcfDefinitions | None = None):
+    def __init__(
+        self,
+        stream: IO[bytes],
+        source: WXRSource,
+        acf: AcfDefinitions | None = None,
+        library: MediaLibrary | None = None,
+    ):
         self.stream = stream
         self.source = source
         self.channel: dict[str, str] = {}
@@ -289,6 +325,7 @@ class _WXRReader:
         self.slugs_by_name: dict[tuple[str, str], str] = {}
         self.late_authors: list[Author] = []
         self.acf = acf if acf is not None else AcfDefinitions()
+        self.library = library if library is not None else MediaLibrary()
         self.version = ""
         self.events = TecPostmetaEvents()  # The Events Calendar: a venue may come later
 
@@ -478,13 +515,17 @@ class _WXRReader:
         modified_gmt = _gmt(fields.get("wp:post_modified_gmt")) or _shift(
             fields.get("wp:post_modified"), local, date_gmt
         )
+        content = fields.get("content:encoded", "")
+        if post_type not in _NOT_HTML_TYPES:
+            # As WordPress shows it: paragraphs (classic content), media shortcodes rendered.
+            content = render_content(content, post_id, self.library)
         item = Item(
             id=post_id,
             type=post_type,
             status=status,
             title=fields.get("title", ""),
             slug=fields.get("wp:post_name", ""),
-            content_html=fields.get("content:encoded", ""),
+            content_html=content,
             excerpt_html=fields.get("excerpt:encoded", ""),
             date=local,
             date_gmt=date_gmt,
@@ -576,6 +617,54 @@ class _WXRReader:
             status=fields.get("wp:status", "inherit"),
             source_url=fields.get("link", ""),
         )
+
+
+def _postmeta(item: etree._Element) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for pair in item.iterfind("{*}postmeta"):
+        meta.setdefault(pair.findtext("{*}meta_key") or "", pair.findtext("{*}meta_value") or "")
+    return meta
+
+
+def _attachment(fields: dict[str, str], item: etree._Element) -> Attachment | None:
+    """What rendering `[gallery]`/`[playlist]`/`[audio]` needs of an attachment item; None for
+    a file no media shortcode shows (PDFs, documents)."""
+    url = fields.get("wp:attachment_url") or fields.get("guid", "")
+    meta = _postmeta(item)
+    file = meta.get("_wp_attached_file", "")
+    mime = mimetypes.guess_type(file or url)[0] or ""
+    if not mime.startswith(("image/", "audio/", "video/")):
+        return None
+    width = height = 0
+    sizes: list[tuple[str, str, int, int]] = []
+    if mime.startswith("image/"):
+        details = maybe_unserialize(meta.get("_wp_attachment_metadata", ""))
+        if isinstance(details, dict):
+            width, height = int_or(details.get("width"), 0), int_or(details.get("height"), 0)
+            for name, size in (details.get("sizes") or {}).items():
+                if isinstance(size, dict) and size.get("file"):
+                    sizes.append(
+                        (
+                            str(name),
+                            str(size["file"]),
+                            int_or(size.get("width"), 0),
+                            int_or(size.get("height"), 0),
+                        )
+                    )
+    return Attachment(
+        id=int_or(fields.get("wp:post_id"), 0),
+        url=url,
+        mime_type=mime,
+        title=fields.get("title", ""),
+        caption=fields.get("excerpt:encoded", ""),
+        alt=meta.get("_wp_attachment_image_alt", ""),
+        parent_id=int_or(fields.get("wp:post_parent"), 0),
+        menu_order=int_or(fields.get("wp:menu_order"), 0),
+        page_url=fields.get("link", ""),
+        width=width,
+        height=height,
+        sizes=image_sizes(sizes),
+    )
 
 
 def _local(tag: Any) -> str:
