@@ -105,16 +105,18 @@ class _Segments(dict):
 
 def _values(item: dict[str, Any], slug: str | None) -> dict[str, str]:
     date = item.get("date") or item.get("date_gmt") or ""
-    item_slug = slug if slug is not None else _slug(item)
+    fallback = str(item["id"])
+    item_slug = safe_segment(slug if slug is not None else _slug(item), fallback)
+    path = "/".join(safe_segment(s, fallback) for s in _link_path(item).split("/") if s)
     return _Segments(
-        type=item.get("type") or "item",
-        slug=item_slug.replace("/", "-"),
-        id=str(item["id"]),
+        type=safe_segment(item.get("type") or "", "item"),
+        slug=item_slug,
+        id=fallback,
         year=date[:4],
         month=date[5:7],
         day=date[8:10],
-        status=item.get("status") or "",
-        path=_link_path(item) or item_slug,
+        status=safe_segment(item.get("status") or "", "status"),
+        path=path or item_slug,
     )
 
 
