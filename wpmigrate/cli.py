@@ -561,11 +561,9 @@ def convert_command(
     progress = Progress("items", enabled=False if quiet else None)
     if to == "jsonl":
         convert_layout.Layout(layout)  # a bad --layout fails the same way for both formats
-        if target == "-":
-            count = convert_jsonl.write_jsonl(archive, sys.stdout, selection)
-        else:
-            with convert_open_output(target) as out:
-                count = convert_jsonl.write_jsonl(archive, out, selection, progress)
+        count = convert_jsonl.write_jsonl(
+            archive, target, selection, None if target == "-" else progress
+        )
         progress.close()
         if not quiet and target != "-":
             click.echo(f"wrote {count:,} items to {target}", err=True)
@@ -591,13 +589,6 @@ def convert_command(
         click.echo(f"warning: {path} exists and was not written by convert: left alone", err=True)
     if len(report.conflicts) > 10:
         click.echo(f"warning: … and {len(report.conflicts) - 10:,} more left alone", err=True)
-
-
-def convert_open_output(target: str) -> Any:
-    try:
-        return open(target, "w", encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise WPMigrateError(f"cannot write {target}: {exc.strerror}") from None
 
 
 @cli.command(name="redirects")
@@ -637,7 +628,7 @@ def redirects_command(
     rules = convert_redirects.collect(archive, convert_layout.Layout(layout), selection, media_url)
     text = convert_redirects.render(rules, to)
     if output:
-        with convert_open_output(output) as out:
+        with convert_jsonl.open_output(output) as out:
             out.write(text)
     else:
         click.echo(text, nl=False)
