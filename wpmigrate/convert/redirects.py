@@ -159,9 +159,9 @@ def nginx(rules: list[Redirect]) -> str:
 
 
 def _nginx_string(text: str) -> str:
-    # `$` would start a variable in a quoted string; a percent-encoded form never has one,
-    # and a decoded path gets it encoded (nginx decodes `%24` before matching `location`).
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "%24")
+    """A double-quoted nginx string. `location =` takes `$` literally; the targets and the
+    `$request_uri` values, where `$` would start a variable, are percent-encoded (`%24`)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
 
 
@@ -181,12 +181,13 @@ def apache(rules: list[Redirect]) -> str:
 
 
 def _regex(text: str) -> str:
-    """PCRE metacharacters and spaces escaped; everything else (UTF-8 too) as it is."""
-    return _REGEX_SPECIAL_RE.sub(r"\\\g<0>", text)
+    """PCRE metacharacters and spaces escaped, `"` as `\\x22` (mod_rewrite's argument parser
+    has no escape for a quote inside quotes); everything else (UTF-8 too) as it is."""
+    return _REGEX_SPECIAL_RE.sub(r"\\\g<0>", text).replace('"', r"\x22")
 
 
 def _apache_string(text: str) -> str:
-    return '"' + text.replace('"', '\\"') + '"'
+    return f'"{text}"'
 
 
 def netlify(rules: list[Redirect]) -> str:
