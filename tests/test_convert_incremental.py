@@ -59,6 +59,12 @@ def test_a_rerun_writes_only_what_changed_and_removes_what_was_deleted(tmp_path,
     assert (again.written, again.unchanged, again.removed) == (0, 17, 0)
     assert stamps(site) == before
 
+    # A file removed by hand is written again, and only that one.
+    (site / "page/contact.md").unlink()
+    again = convert(archive, site)
+    assert (again.written, again.unchanged, again.removed) == (1, 16, 0)
+    before = stamps(site)
+
     newer = edited(
         SAMPLE,
         tmp_path / "newer.xml",

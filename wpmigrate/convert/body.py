@@ -103,8 +103,25 @@ def _footnote_ref(match: re.Match[str], footnotes: dict[str, str], notes: list[s
     return f"[^{len(notes)}]"
 
 
+def _options_once() -> Callable[[str], str]:
+    """html_to_markdown.convert rebuilds its Rust options on every call, which costs more
+    than converting a typical post; build them once and call the binding directly, or fall
+    back to the public function if a release moves these names."""
+    try:
+        from html_to_markdown import _html_to_markdown as binding
+        from html_to_markdown.api import _to_rust_conversion_options
+
+        options = _to_rust_conversion_options(OPTIONS)
+        return lambda html: binding.convert(html=html, options=options, visitor=None).content
+    except (ImportError, AttributeError, TypeError):  # pragma: no cover - another release
+        return lambda html: html_to_markdown.convert(html, OPTIONS).content
+
+
+_to_markdown_text = _options_once()
+
+
 def _convert(html: str) -> str:
-    markdown = html_to_markdown.convert(html, OPTIONS).content
+    markdown = _to_markdown_text(html)
     if _RAW_PRE in markdown:
         markdown = markdown.replace(f"<{_RAW_PRE}", "<pre").replace(f"</{_RAW_PRE}>", "</pre>")
     return markdown.strip()

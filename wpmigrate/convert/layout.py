@@ -16,6 +16,7 @@ import string
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -41,6 +42,7 @@ BUNDLE_NAMES = ("index", "_index")
 _UNSAFE_RE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(10)}
 MAX_SEGMENT = 120
+_PLAIN_SEGMENT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,100}(?:\.[a-z0-9]{1,10})?$")
 
 
 class LayoutError(WPMigrateError):
@@ -73,26 +75,39 @@ class Layout:
         """`…/index.md`: each item has its folder, and its files can sit next to it."""
         return PurePosixPath(self.pattern).stem in BUNDLE_NAMES
 
+    @cached_property
+    def _parts(self) -> tuple[str, ...]:
+        return PurePosixPath(self.pattern).parts
+
+    @cached_property
+    def _names(self) -> frozenset[str]:
+        return frozenset(f for _, f, _, _ in string.Formatter().parse(self.pattern) if f)
+
     def path(self, item: dict[str, Any], *, slug: str | None = None) -> PurePosixPath:
-        values = _values(item, slug)
+        return PurePosixPath(self._render(item, slug))
+
+    def _render(self, item: dict[str, Any], slug: str | None = None) -> str:
+        values = _values(item, slug, self._names)
+        fallback = values["id"]
         rendered = []
-        for part in PurePosixPath(self.pattern).parts:
-            text = string.Formatter().vformat(part, (), _Segments(values))
-            rendered.extend(s for s in text.split("/") if s)
-        return PurePosixPath(*[safe_segment(s, str(item["id"])) for s in rendered])
+        for part in self._parts:
+            text = part.format_map(values)
+            rendered.extend(safe_segment(s, fallback) for s in text.split("/") if s)
+        return "/".join(rendered)
 
     def assign(self, items: Iterable[dict[str, Any]]) -> dict[int, PurePosixPath]:
         """A unique path per item (in id order; a later item that clashes gets `-<id>`)."""
         taken: set[str] = set()
         paths: dict[int, PurePosixPath] = {}
         for item in sorted(items, key=lambda i: i["id"]):
-            path = self.path(item)
-            if str(path).casefold() in taken:
-                path = self.path(item, slug=f"{_slug(item)}-{item['id']}")
-                if str(path).casefold() in taken:
-                    path = path.with_stem(f"{path.stem}-{item['id']}")
-            taken.add(str(path).casefold())
-            paths[item["id"]] = path
+            path = self._render(item)
+            if path.casefold() in taken:
+                path = self._render(item, slug=f"{_slug(item)}-{item['id']}")
+                if path.casefold() in taken:
+                    stem, dot, suffix = path.rpartition(".")
+                    path = f"{stem}-{item['id']}.{suffix}" if dot else f"{path}-{item['id']}"
+            taken.add(path.casefold())
+            paths[item["id"]] = PurePosixPath(path)
         return paths
 
 
@@ -103,11 +118,13 @@ class _Segments(dict):
         return ""
 
 
-def _values(item: dict[str, Any], slug: str | None) -> dict[str, str]:
+def _values(item: dict[str, Any], slug: str | None, names: frozenset[str]) -> dict[str, str]:
     date = item.get("date") or item.get("date_gmt") or ""
     fallback = str(item["id"])
     item_slug = safe_segment(slug if slug is not None else _slug(item), fallback)
-    path = "/".join(safe_segment(s, fallback) for s in _link_path(item).split("/") if s)
+    path = ""
+    if "path" in names:
+        path = "/".join(safe_segment(s, fallback) for s in _link_path(item).split("/") if s)
     return _Segments(
         type=safe_segment(item.get("type") or "", "item"),
         slug=item_slug,
@@ -134,6 +151,8 @@ def _link_path(item: dict[str, Any]) -> str:
 
 def safe_segment(text: str, fallback: str) -> str:
     """One path segment any OS accepts, never `.`, `..` or hidden."""
+    if _PLAIN_SEGMENT_RE.match(text) and text.split(".")[0].upper() not in _RESERVED:
+        return text  # the common case, checked in one step
     text = unicodedata.normalize("NFC", text)
     text = _UNSAFE_RE.sub("-", text).strip(" ").lstrip(".").rstrip(". ")
     if len(text) > MAX_SEGMENT:

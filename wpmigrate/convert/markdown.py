@@ -10,6 +10,7 @@ Only files the manifest lists are ever replaced or removed.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -24,11 +25,12 @@ from . import frontmatter
 from .body import footnotes_of, to_markdown
 from .layout import Layout
 from .links import LinkMap, site_hosts
-from .manifest import Entry, Manifest, digest, write_atomic
+from .manifest import NAME as MANIFEST_NAME
+from .manifest import Entry, Manifest, digest
 from .reader import ArchiveReader, ItemRecord, Selection
 
 FORMAT_VERSION = 1  # bump when the output changes for the same input
-BATCH = 1000
+BATCH = 2000  # files written between two saves of the manifest
 
 
 @dataclass(frozen=True)
@@ -75,12 +77,34 @@ def convert_to_markdown(
         unknown = set(options.selection.types) - reader.known_types()
         if unknown:
             raise WPMigrateError(f"--types: no item has type {sorted(unknown)[0]!r}")
-        writer = _Writer(reader, folder, options)
-        return writer.run(progress)
+        manifest = Manifest.load(folder)
+        source = _source_state(reader.path, options)
+        if manifest.source == source and manifest.all_present():
+            # The archive file has not changed since a run that left every file in place.
+            live = sum(not e.deleted for e in manifest.items.values())
+            return ConvertReport(items=live, unchanged=live)
+        return _Writer(reader, folder, options, manifest, source).run(progress)
+
+
+def _source_state(archive: Path, options: MarkdownOptions) -> str:
+    """The archive file's size and modification time (its WAL's too), with the options."""
+    stats = []
+    for path in (archive, archive.with_name(archive.name + "-wal")):
+        if path.exists():
+            stat = path.stat()
+            stats.append((stat.st_size, stat.st_mtime_ns))
+    return digest(stats, options.fingerprint(), options.selection, options.keep_deleted)
 
 
 class _Writer:
-    def __init__(self, reader: ArchiveReader, folder: Path, options: MarkdownOptions):
+    def __init__(
+        self,
+        reader: ArchiveReader,
+        folder: Path,
+        options: MarkdownOptions,
+        manifest: Manifest,
+        source: str,
+    ):
         self.reader = reader
         self.folder = folder
         self.options = options
@@ -89,7 +113,10 @@ class _Writer:
         self.terms = reader.terms()
         self.authors = reader.authors()
         self.media = reader.media()
-        self.manifest = Manifest.load(folder)
+        self.folder_abs = folder.resolve()
+        self.made_dirs: set[Path] = set()
+        self.manifest = manifest
+        self.source = source
         self.rewrite_all = self.manifest.options != options.fingerprint()
         self.manifest.options = options.fingerprint()
         self.links = LinkMap(site_hosts(self.site.get("url")), style=options.link_style)
@@ -132,8 +159,13 @@ class _Writer:
                 progress.advance()
         self._write_batch(pending)
         self._retire(set(paths))  # the ids selected now
-        self.manifest.save()
-        return self.report
+        report = self.report
+        source = "" if report.conflicts else self.source
+        touched = report.written or report.removed or report.marked_deleted
+        if touched or source != self.manifest.source or not (self.folder / MANIFEST_NAME).exists():
+            self.manifest.source = source
+            self.manifest.save()
+        return report
 
     # -- deciding ---------------------------------------------------------------------------
 
@@ -145,12 +177,15 @@ class _Writer:
         }
 
     def _digest(self, record: ItemRecord, path: PurePosixPath) -> str:
-        featured = self.media.get(record.row["featured_media_id"] or -1)
-        author = self.authors.get(record.row["author_id"] or -1)
+        row = record.row
+        featured = self.media.get(row["featured_media_id"] or -1)
+        author = self.authors.get(row["author_id"] or -1)
         terms = [self.terms.get(t) for t in record.terms]
+        html = row["content_html"] or ""
         return digest(
             str(path),
-            record.row,
+            [v for k, v in row.items() if k not in ("content_html", "content_text")],
+            hashlib.blake2b(html.encode("utf-8"), digest_size=16).digest(),
             terms,
             record.fields,
             record.event,
@@ -204,8 +239,11 @@ class _Writer:
             data.update(deleted=deleted, draft=True)
         text = frontmatter.dump(data, self.options.front_matter) + "\n" + body
         target = self.folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text)
+        if target.parent not in self.made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made_dirs.add(target.parent)
+        with open(target, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
         self.report.files_copied += resolve.copy_files(self.folder)
         entry = self.manifest.items[record.id]
         stale = set(entry.files) - set(resolve.copied)
@@ -250,7 +288,7 @@ class _Resolver:
         self.bundle = writer.options.layout.is_bundle
         self.media_prefix = writer.media_prefix
         self.media_root = writer.options.media_dir
-        self.folder_abs = writer.folder.resolve()
+        self.folder_abs = writer.folder_abs
         self.refs: dict[str, str] = {}
         self.copies: dict[str, str] = {}  # name next to the item -> local file
         self.copied: list[str] = []
