@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tomllib
 from datetime import UTC, datetime
 
 import pytest
+import yaml
 from convert_support import ROOT, SAMPLE, export, read_markdown, wpmigrate
+
+from wpmigrate.convert import frontmatter
 
 MAPPING = ROOT / "mappings" / "research-library.toml"
 
@@ -168,3 +172,25 @@ def test_events_carry_start_end_and_venue(wordpress, tmp_path, monkeypatch):
         assert data["event"]["end"] == event["end"]
         assert data["event"].get("venue") == (event["venue"] or None)
         assert data["event"]["all_day"] is bool(event["all_day"])
+
+
+def test_values_that_could_change_meaning_come_back_the_same():
+    tricky = {
+        "title": 'yes: "quoted" #not-a-comment\n- not a list\tend',
+        "on": "no",
+        "null": "~",
+        "version": "1.0",
+        "when": "2024-03-15",
+        "text": "line\u2028separator, next\x85line, del\x7f, bom\ufeff, emoji 😀, control \x01",
+        "fields": {
+            "y": ["true", 1, 1.5, False, ["nested", 2]],
+            "rows": [{"name": "Zoë", "url": "https://example.org/?a=1&b=2"}, {"on": True}],
+            "weird key: with colon": {"": "empty key"},
+        },
+    }
+    for fmt in ("yaml", "toml"):
+        text = frontmatter.dump(tricky, fmt)
+        fence = text[:4]
+        head = text[4 : -len(fence)]
+        back = yaml.safe_load(head) if fmt == "yaml" else tomllib.loads(head)
+        assert back == tricky, fmt
