@@ -163,3 +163,12 @@ def test_the_text_round_trips_through_commonmark(converted):
     assert total == 56
     assert differing <= KNOWN_DIFFERENCES
     assert not {d for d in differing if d[0] in (SAMPLE.name, TEST_SITE.name)}
+
+
+def test_a_backtick_in_running_text_stays_text():
+    # As the theme unit test data's Armenian "Lorem Ipsum" uses it, as an apostrophe.
+    html = "<p>Սկսած 1500-ականներից` Lorem Ipsum-ը, մեջ` մնալով <code>a`b</code></p>"
+    markdown = to_markdown(html)
+    assert markdown == "Սկսած 1500-ականներից\\` Lorem Ipsum-ը, մեջ\\` մնալով ``a`b``\n"
+    text = Cleaner().to_text(MarkdownIt("commonmark").render(markdown))
+    assert text == "Սկսած 1500-ականներից` Lorem Ipsum-ը, մեջ` մնալով a`b"

@@ -57,6 +57,12 @@ _BRUSH_RE = re.compile(
 )
 _FOOTNOTE_REF_RE = re.compile(r"""<sup\b[^>]*\bdata-fn=["']([^"']+)["'][^>]*>.*?</sup\s*>""", re.S)
 
+_BACKTICK = "\ue000"  # a private-use character stands in for a backtick in running text
+_CODE_SPAN_RE = re.compile(
+    r"(<(?:code|pre|kbd|samp|x-wpmigrate-pre)\b.*?</(?:code|pre|kbd|samp|x-wpmigrate-pre)\s*>)",
+    re.S | re.I,
+)
+
 Rewrite = Callable[[str], str | None]
 
 
@@ -124,7 +130,18 @@ def _convert(html: str) -> str:
     markdown = _to_markdown_text(html)
     if _RAW_PRE in markdown:
         markdown = markdown.replace(f"<{_RAW_PRE}", "<pre").replace(f"</{_RAW_PRE}>", "</pre>")
+    if _BACKTICK in markdown:
+        markdown = markdown.replace(_BACKTICK, "\\`")
     return markdown.strip()
+
+
+def _hide_backticks(html: str) -> str:
+    """A backtick in running text (`1500-ականներից``) would open a code span: it is held
+    out of the converter's sight and written back escaped. Code and pre keep theirs."""
+    parts = _CODE_SPAN_RE.split(html)
+    for i in range(0, len(parts), 2):  # the text between code elements
+        parts[i] = parts[i].replace("`", _BACKTICK)
+    return "".join(parts)
 
 
 def _prepare(html: str, rewrite: Rewrite | None) -> str:
@@ -139,6 +156,8 @@ def _prepare(html: str, rewrite: Rewrite | None) -> str:
         html = _SRCSET_RE.sub("", html)
     if rewrite is not None:
         html = _LINK_ATTR_RE.sub(lambda m: _rewritten(m, rewrite), html)
+    if "`" in html:
+        html = _hide_backticks(html)
     return html
 
 
