@@ -48,7 +48,8 @@ def main() -> None:
             with sqlite3.connect(archive) as conn:
                 rows = conn.execute(
                     "select id, title, content_text from items "
-                    "where status = 'publish' and deleted_at is null order by id"
+                    "where status = 'publish' and not password_protected and deleted_at is null "
+                    "order by id"
                 ).fetchall()
             differing = []
             for item_id, title, content_text in rows:

@@ -56,7 +56,7 @@ def test_comments_and_stdout(tmp_path, monkeypatch, capsys):
         monkeypatch, "convert", archive, "-", "--to", "jsonl", "--types", "post", capsys=capsys
     )
     records = [json.loads(line) for line in text.splitlines()]
-    assert [r["type"] for r in records] == ["post"] * 6  # published posts only
+    assert [r["type"] for r in records] == ["post"] * 5  # published, no password
     with sqlite3.connect(archive) as conn:
         expected = conn.execute(
             "select item_id, id, author_name, content_text from comments "

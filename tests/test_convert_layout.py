@@ -25,14 +25,14 @@ def test_the_default_layout_is_type_and_slug(tmp_path, monkeypatch):
     archive = export(monkeypatch, SAMPLE, tmp_path / "library.db")
     wpmigrate(monkeypatch, "convert", archive, tmp_path / "site", "--to", "markdown", "-q")
     files = written(tmp_path / "site")
-    assert len(files) == 17
+    assert len(files) == 16  # the password-protected post is left out
     assert files[:6] == [
         "page/about-us.md",
         "page/contact.md",
         "page/our-team.md",
         "page/trustees.md",
         "post/new-acquisitions-spring-2024.md",
-        "post/notes-from-the-supply-chains-workshop.md",
+        "post/reading-room-closed-august-bank-holiday.md",
     ]
 
 
@@ -44,7 +44,7 @@ def test_page_bundles_and_the_old_permalink_path(tmp_path, monkeypatch):
         "--layout", "content/{type}/{year}/{month}/{slug}/index.md", "--types", "post,page",
     )  # fmt: skip
     files = written(bundles)
-    assert len(files) == 8
+    assert len(files) == 7
     assert "content/post/2023/08/reading-room-closed-august-bank-holiday/index.md" in files
     assert "content/page/2024/01/trustees/index.md" in files
     nested = tmp_path / "nested"
@@ -69,7 +69,7 @@ def test_hostile_slugs_stay_inside_and_every_os_accepts_the_names(tmp_path, monk
         "contact": "Über-uns",
         "welcome-to-the-new-riverside-research-library": "über-uns",
         "reading-room-closed-august-bank-holiday": "%c3%bcber-uns",
-        "notes-from-the-supply-chains-workshop": ".hidden. ",
+        "crossing-lines-central-mediterranean": ".hidden. ",
     }
     text = SAMPLE.read_text(encoding="utf-8")
     for old, new in slugs.items():
@@ -90,7 +90,7 @@ def test_hostile_slugs_stay_inside_and_every_os_accepts_the_names(tmp_path, monk
     # One Über-uns, one über-uns: the same file on a case-insensitive disk, so the later
     # item gets its id; a percent-encoded slug is decoded, and clashes too.
     assert {"über-uns-8.md", "über-uns-9.md"} <= set(files)
-    assert len({f.casefold() for f in files}) == len(files) == 17
+    assert len({f.casefold() for f in files}) == len(files) == 16
     for name in files:
         assert not WINDOWS_RESERVED.match(name) and not re.search(r'[<>:"\\|?*]', name)
         assert not name.startswith(".") and not name.endswith((" ", "."))

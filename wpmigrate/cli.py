@@ -479,7 +479,8 @@ def convert_layout_options(command: Any) -> Any:
     command = click.option(
         "--include-unpublished",
         is_flag=True,
-        help="Include drafts, pending, future and private items (left out by default).",
+        help="Include drafts, pending, future, private and password-protected items (left out "
+        "by default).",
     )(command)
     command = click.option(
         "--types",

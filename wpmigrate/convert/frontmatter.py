@@ -55,7 +55,8 @@ def build(
         "slug": unquote(row["slug"] or "") or None,
         "type": row["type"],
         "status": row["status"],
-        "draft": row["status"] != "publish" or None,
+        "draft": row["status"] != "publish" or bool(row["password_protected"]) or None,
+        "password_protected": bool(row["password_protected"]) or None,
         "id": row["id"],
         "author": (authors.get(row["author_id"]) or {}).get("name"),
     }

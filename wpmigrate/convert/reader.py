@@ -60,8 +60,9 @@ class Selection:
         if self.types:
             clauses.append(f"type in ({', '.join('?' for _ in self.types)})")
             params.extend(self.types)
-        if not self.include_unpublished:
+        if not self.include_unpublished:  # what the public saw: published, no password
             clauses.append(f"status in ({', '.join('?' for _ in PUBLISHED)})")
+            clauses.append("not password_protected")
             params.extend(PUBLISHED)
         return " and ".join(clauses), params
 
