@@ -106,3 +106,27 @@ def test_every_form_of_an_old_url_finds_the_item():
     )
     for url in ["https://elsewhere.example.com/about-us/our-team/", "our-team/", "mailto:x@y.z"]:
         assert links.page(url) is None, url
+
+
+def test_files_downloaded_later_are_linked_on_the_next_run(wordpress, tmp_path, monkeypatch):
+    archive, media, site = tmp_path / "library.db", tmp_path / "media", tmp_path / "site"
+    wpmigrate(monkeypatch, "export", wordpress.url, archive, "--quiet")
+    convert = ["convert", archive, site, "--to", "markdown", "--media", media, "-q"]
+    wpmigrate(monkeypatch, *convert)
+    page = site / "publication" / "water-access-annual-report-2023.md"
+    _, body = read_markdown(page)
+    assert UPLOADS_LINK.search(body)  # nothing downloaded yet: the site's URLs
+    unrelated = site / "page" / "contact.md"
+    before = unrelated.stat().st_mtime_ns
+
+    team = site / "page" / "team.md"  # an image in its text, no featured image
+    assert UPLOADS_LINK.search(read_markdown(team)[1])
+
+    wpmigrate(monkeypatch, "sync", archive, "--media", media, "--quiet")
+    wpmigrate(monkeypatch, *convert)
+    data, body = read_markdown(page)
+    assert not UPLOADS_LINK.search(body) and "](../../media/2023/03/" in body
+    assert data["featured_image"].startswith("../../media/")
+    _, body = read_markdown(team)
+    assert not UPLOADS_LINK.search(body) and "](../../media/2020/01/team-photo.png)" in body
+    assert unrelated.stat().st_mtime_ns == before  # no file link in it: left alone

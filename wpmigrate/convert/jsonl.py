@@ -28,8 +28,10 @@ def write_jsonl(
 
     The archive is opened first: a bad archive leaves no empty output file behind.
     """
-    with ArchiveReader(archive) as reader, open_output(target) as out:
-        return _write(reader, out, selection, progress)
+    with ArchiveReader(archive) as reader:
+        reader.check_types(selection)
+        with open_output(target) as out:
+            return _write(reader, out, selection, progress)
 
 
 def open_output(target: str) -> Any:

@@ -74,9 +74,7 @@ def convert_to_markdown(
     if folder.exists() and not folder.is_dir():
         raise WPMigrateError(f"{folder} is not a folder")
     with ArchiveReader(archive) as reader:
-        unknown = set(options.selection.types) - reader.known_types()
-        if unknown:
-            raise WPMigrateError(f"--types: no item has type {sorted(unknown)[0]!r}")
+        reader.check_types(options.selection)
         manifest = Manifest.load(folder)
         source = _source_state(reader.path, options)
         if manifest.source == source and manifest.all_present():
@@ -203,7 +201,7 @@ class _Writer:
         if not (self.folder / path).is_file():
             return False
         resolve = _Resolver(self, path)
-        return all(resolve(url) == was for url, was in entry.refs.items())
+        return all((resolve(url) or "") == was for url, was in entry.refs.items())
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -295,8 +293,7 @@ class _Resolver:
 
     def __call__(self, url: str) -> str | None:
         new = self._resolve(url)
-        if new is not None:
-            self.refs[url] = new
+        self.refs[url] = new or ""  # unresolved too: a file downloaded later changes it
         return new
 
     def _resolve(self, url: str) -> str | None:

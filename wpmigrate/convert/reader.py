@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..archive import TABLES, Archive
+from ..errors import WPMigrateError
 
 LIVE = "deleted_at is null"
 PUBLISHED = ("publish",)
@@ -160,8 +161,12 @@ class ArchiveReader:
         rows = self.conn.execute("select id from items where deleted_at is not null")
         return {r[0] for r in rows}
 
-    def known_types(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("select distinct type from items")}
+    def check_types(self, selection: Selection) -> None:
+        """A clear error for a --types value no item has (a typo would select nothing)."""
+        known = {r[0] for r in self.conn.execute("select distinct type from items")}
+        unknown = sorted(set(selection.types) - known)
+        if unknown:
+            raise WPMigrateError(f"--types: no item has type {unknown[0]!r}")
 
     def items(
         self, selection: Selection, *, with_comments: bool = False, ids: set[int] | None = None

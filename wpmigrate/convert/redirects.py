@@ -57,6 +57,7 @@ def collect(
 ) -> list[Redirect]:
     """Every redirect, old paths unique (the first rule for a path wins), in a stable order."""
     with ArchiveReader(archive) as reader:
+        reader.check_types(selection)
         hosts = site_hosts(reader.site().get("url"))
         keys = list(reader.item_keys(selection))
         paths = layout.assign(keys)
