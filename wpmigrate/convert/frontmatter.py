@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from json.encoder import encode_basestring as _quoted  # JSON's string quoting, in C
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -117,13 +118,16 @@ def _yaml_sequence(values: list[Any], indent: str, lines: list[str]) -> None:
 
 
 def _yaml_scalar(value: Any) -> str:
-    if isinstance(value, bool):
+    if isinstance(value, str):
+        text = _quoted(value)
+    elif isinstance(value, bool):
         return "true" if value else "false"
-    if value is None:
+    elif value is None:
         return "null"
-    if isinstance(value, float) and not math.isfinite(value):
+    elif isinstance(value, float) and not math.isfinite(value):
         return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
-    text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = json.dumps(value, ensure_ascii=False)
     if _YAML_UNSAFE_RE.search(text):
         text = _YAML_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
     return text
