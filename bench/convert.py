@@ -68,12 +68,13 @@ def main() -> None:
             in_process[name] = time.perf_counter() - started
         with sqlite3.connect(archive) as conn:
             items, public = conn.execute(
-                "select count(*), sum(status = 'publish') from items where deleted_at is null"
+                "select count(*), sum(status = 'publish' and not password_protected) from items "
+                "where deleted_at is null"
             ).fetchone()
         files = sum(1 for _ in site.rglob("*.md"))
         print(
             f"WXR: {written:,} <item>s, {size / 1e6:.1f} MB; archive: {items:,} items, "
-            f"{public:,} published -> {files:,} Markdown files"
+            f"{public:,} public -> {files:,} Markdown files"
         )
         print(
             f"{'step':<26} {'seconds':>8} {'of convert':>11} {'peak RSS MB':>12} "
