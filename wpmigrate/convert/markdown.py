@@ -85,13 +85,19 @@ def convert_to_markdown(
 
 
 def _source_state(archive: Path, options: MarkdownOptions) -> str:
-    """The archive file's size and modification time (its WAL's too), with the options."""
+    """Which archive file, its size and modification time (its WAL's too), and the options."""
     stats = []
     for path in (archive, archive.with_name(archive.name + "-wal")):
         if path.exists():
             stat = path.stat()
             stats.append((stat.st_size, stat.st_mtime_ns))
-    return digest(stats, options.fingerprint(), options.selection, options.keep_deleted)
+    return digest(
+        str(archive.resolve()),
+        stats,
+        options.fingerprint(),
+        options.selection,
+        options.keep_deleted,
+    )
 
 
 class _Writer:
