@@ -177,3 +177,30 @@ def test_changed_options_rewrite_everything(tmp_path, monkeypatch):
     report = convert(archive, site, front_matter="toml")
     assert report.written == 16
     assert (site / "page/about-us.md").read_text(encoding="utf-8").startswith("+++\n")
+
+
+def test_a_new_item_may_take_a_deleted_items_path(tmp_path, monkeypatch):
+    archive = export(monkeypatch, SAMPLE, tmp_path / "library.db")
+    site = tmp_path / "site"
+    convert(archive, site)
+    # The reading-room post is deleted and the workshop notes get its slug (and lose their
+    # password): one file, now the notes'.
+    newer = edited(
+        SAMPLE,
+        tmp_path / "newer.xml",
+        replace={
+            "<wp:post_name><![CDATA[notes-from-the-supply-chains-workshop]]></wp:post_name>": (
+                "<wp:post_name><![CDATA[reading-room-closed-august-bank-holiday]]></wp:post_name>"
+            ),
+            "<wp:post_password><![CDATA[riverside-2023]]></wp:post_password>": (
+                "<wp:post_password><![CDATA[]]></wp:post_password>"
+            ),
+        },
+        drop_id=9,
+    )
+    wpmigrate(monkeypatch, "sync", archive, newer, "--quiet")
+    for keep_deleted in (False, True):
+        report = convert(archive, site, keep_deleted=keep_deleted)
+        data, _ = read_markdown(site / "post/reading-room-closed-august-bank-holiday.md")
+        assert data["id"] == 10 and "deleted" not in data
+        assert report.marked_deleted == 0

@@ -127,6 +127,8 @@ class _Writer:
         self.media_prefix = ""
         if options.media_dir is not None:
             self._add_files(reader)
+        self.current: dict[int, str] = {}  # the path of each item selected now
+        self._taken: set[str] | None = None  # their paths and copied files (see _remove)
 
     def _add_files(self, reader: ArchiveReader) -> None:
         root = self.options.media_dir.resolve()
@@ -141,6 +143,7 @@ class _Writer:
     def run(self, progress: Progress | None) -> ConvertReport:
         keys = list(self.reader.item_keys(self.options.selection))
         paths = self.options.layout.assign(keys)
+        self.current = {item_id: str(path) for item_id, path in paths.items()}
         for item in keys:
             self.links.add_item(item, paths[item["id"]])
         self.report.items = len(keys)
@@ -222,6 +225,7 @@ class _Writer:
         self.manifest.save()
         for record, path in batch:
             self._write(record, path)
+            self.report.written += 1
 
     def _write(self, record: ItemRecord, path: PurePosixPath, *, deleted: str | None = None):
         resolve = _Resolver(self, path)
@@ -257,7 +261,6 @@ class _Writer:
         entry.refs = resolve.refs
         entry.digest = self._digest(record, path)
         entry.deleted = bool(deleted)
-        self.report.written += 1
 
     def _retire(self, current: set[int]) -> None:
         """Items written before and not selected now: remove, or mark if deleted and asked."""
@@ -265,13 +268,14 @@ class _Writer:
         if not gone:
             return
         deleted = self.reader.deleted_item_ids() if self.options.keep_deleted else set()
-        mark = {i for i in gone if i in deleted}
+        taken = set(self.current.values())
+        # A deleted item is kept only while no item selected now has taken its path.
+        mark = {i for i in gone if i in deleted and self.manifest.items[i].path not in taken}
         for record in self.reader.items(Selection(deleted=True), ids=mark):
             entry = self.manifest.items[record.id]
             if entry.deleted and (self.folder / entry.path).is_file():
                 continue
             self._write(record, PurePosixPath(entry.path), deleted=record.row["deleted_at"])
-            self.report.written -= 1
             self.report.marked_deleted += 1
         for item_id in gone:
             if item_id not in mark:
@@ -279,8 +283,16 @@ class _Writer:
                 self.report.removed += 1
 
     def _remove(self, entry: Entry) -> None:
+        """Remove an entry's files, except those an item selected now has taken over (a
+        new item with a deleted item's slug, two items that swapped slugs)."""
+        if self._taken is None:
+            self._taken = set(self.current.values())
+            for item_id in self.current:
+                if item_id in self.manifest.items:
+                    self._taken.update(self.manifest.items[item_id].files)
         for name in [entry.path, *entry.files]:
-            _unlink(self.folder, name)
+            if name not in self._taken:
+                _unlink(self.folder, name)
 
 
 class _Resolver:
