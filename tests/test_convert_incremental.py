@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from convert_support import SAMPLE, THEME_UNIT, export, read_markdown, wpmigrate
+from convert_support import SAMPLE, THEME_UNIT, export, read_markdown, wpmigrate, wpmigrate_fails
 
 from wpmigrate.convert.layout import Layout
 from wpmigrate.convert.markdown import MarkdownOptions, convert_to_markdown
@@ -204,3 +204,17 @@ def test_a_new_item_may_take_a_deleted_items_path(tmp_path, monkeypatch):
         data, _ = read_markdown(site / "post/reading-room-closed-august-bank-holiday.md")
         assert data["id"] == 10 and "deleted" not in data
         assert report.marked_deleted == 0
+
+
+def test_a_folder_holds_one_sites_conversion(tmp_path, monkeypatch, capsys):
+    sample = export(monkeypatch, SAMPLE, tmp_path / "library.db")
+    theme = export(monkeypatch, THEME_UNIT, tmp_path / "theme.db")
+    site = tmp_path / "site"
+    wpmigrate(monkeypatch, "convert", sample, site, "--to", "markdown", "-q")
+    before = stamps(site)
+    error = wpmigrate_fails(monkeypatch, capsys, "convert", theme, site, "--to", "markdown")
+    assert error == (
+        f"wpmigrate: error: {site} holds a conversion of another site "
+        "(https://library.example.org); convert into another folder"
+    )
+    assert stamps(site) == before

@@ -54,6 +54,7 @@ class Manifest:
     # The archive file's state and the selection when a run finished with every file in
     # place: a re-run that finds the same state has nothing to do (see markdown.py).
     source: str = ""
+    site: str = ""  # the site's URL: a folder holds one site's conversion
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
@@ -63,7 +64,13 @@ class Manifest:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             items = {int(k): Entry(**v) for k, v in data["items"].items()}
-            return cls(folder, data.get("options", ""), items, data.get("source", ""))
+            return cls(
+                folder,
+                data.get("options", ""),
+                items,
+                data.get("source", ""),
+                data.get("site", ""),
+            )
         except (ValueError, KeyError, TypeError) as exc:
             raise WPMigrateError(f"{path} is not a wpmigrate manifest ({exc})") from None
 
@@ -73,6 +80,7 @@ class Manifest:
             "version": VERSION,
             "options": self.options,
             "source": self.source,
+            "site": self.site,
             "items": {str(k): v.as_json() for k, v in sorted(self.items.items())},
         }
         # No indent: json's C encoder only runs without one (five times faster here).

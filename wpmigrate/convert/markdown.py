@@ -76,6 +76,14 @@ def convert_to_markdown(
     with ArchiveReader(archive) as reader:
         reader.check_types(options.selection)
         manifest = Manifest.load(folder)
+        site = reader.site().get("url") or ""
+        if manifest.items and manifest.site != site:
+            # Its files would all look like deleted items of this archive, and be removed.
+            raise WPMigrateError(
+                f"{folder} holds a conversion of another site ({manifest.site or 'unknown'}); "
+                "convert into another folder"
+            )
+        manifest.site = site
         source = _source_state(reader.path, options)
         if manifest.source == source and manifest.all_present():
             # The archive file has not changed since a run that left every file in place.
