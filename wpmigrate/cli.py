@@ -15,6 +15,7 @@ import click
 from tabulate import tabulate
 
 from . import __version__, runs
+from .archive import item_reader as convert_reader
 from .archive.reader import (
     Rows,
     recent_changes,
@@ -23,6 +24,12 @@ from .archive.reader import (
     run_query,
 )
 from .archive.reader import search as search_archive
+from .convert import frontmatter as convert_frontmatter
+from .convert import jsonl as convert_jsonl
+from .convert import layout as convert_layout
+from .convert import links as convert_links
+from .convert import markdown as convert_markdown
+from .convert import redirects as convert_redirects
 from .errors import WPMigrateError
 from .mapping import Mapping, load_mapping
 from .media_files import FilesReport, MediaOptions, download_into
@@ -422,6 +429,170 @@ def search(archive: str, terms: tuple[str, ...], limit: int, types: tuple[str, .
         click.echo("no matches", err=True)
         return
     _print_rows(found, as_json=as_json, as_csv=False)
+
+
+# -- convert and redirects: out of the archive (wpmigrate/convert/) --------------------------
+
+
+def convert_layout_options(command: Any) -> Any:
+    """--layout, --types and --include-unpublished: shared by convert and redirects."""
+    command = click.option(
+        "--include-unpublished",
+        is_flag=True,
+        help="Include drafts, pending, future, private and password-protected items (left out "
+        "by default).",
+    )(command)
+    command = click.option(
+        "--types",
+        "types",
+        multiple=True,
+        metavar="TYPE",
+        help="Only items of this type (post, page...). Repeatable, or comma-separated.",
+    )(command)
+    return click.option(
+        "--layout",
+        default=convert_layout.DEFAULT_LAYOUT,
+        show_default=True,
+        help="Path of each file: {type} {slug} {id} {year} {month} {day} {path} {status}; "
+        "e.g. content/{type}/{year}/{month}/{slug}/index.md for page bundles.",
+    )(command)
+
+
+@cli.command(name="convert")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.argument("target")
+@click.option(
+    "--to", "to", type=click.Choice(["markdown", "jsonl"]), required=True, help="Output format."
+)
+@convert_layout_options
+@click.option(
+    "--front-matter",
+    type=click.Choice(convert_frontmatter.FORMATS),
+    default="yaml",
+    show_default=True,
+    help="Markdown: front matter format.",
+)
+@click.option(
+    "--media",
+    "media_dir",
+    type=click.Path(file_okay=False),
+    help="Markdown: the folder `export --media` downloaded into; links then point at the "
+    "copies (copied next to each page with an index.md layout).",
+)
+@click.option(
+    "--links",
+    "link_style",
+    type=click.Choice(convert_links.LINK_STYLES),
+    default="url",
+    show_default=True,
+    help="Markdown: internal links as the new URL (/post/x/) or a relative file path (x.md).",
+)
+@click.option(
+    "--keep-deleted",
+    is_flag=True,
+    help="Markdown: keep the files of items the archive marks deleted, marked `deleted`.",
+)
+@quiet_option
+def convert_command(
+    archive: str,
+    target: str,
+    to: str,
+    layout: str,
+    types: tuple[str, ...],
+    include_unpublished: bool,
+    front_matter: str,
+    media_dir: str | None,
+    link_style: str,
+    keep_deleted: bool,
+    quiet: bool,
+) -> None:
+    """Write ARCHIVE out for a new home: Markdown files into the folder TARGET, or JSON Lines.
+
+    Markdown: one file per item with front matter (title, dates, taxonomies, fields, the old
+    URL as `aliases`...). A re-run rewrites only what changed and removes the files of
+    deleted items; other files in TARGET are never touched. JSON Lines: one object per item
+    (all columns, terms, fields, media, comments, event) into the file TARGET, or - for stdout.
+
+    \b
+      wpmigrate convert library.db site --to markdown
+      wpmigrate convert library.db site --to markdown --layout 'content/{type}/{slug}/index.md'
+      wpmigrate convert library.db items.jsonl --to jsonl --types post,page
+    """
+    selection = convert_reader.Selection.of(types, include_unpublished)
+    progress = Progress("items", enabled=False if quiet else None)
+    if to == "jsonl":
+        convert_layout.Layout(layout)  # a bad --layout fails the same way for both formats
+        count = convert_jsonl.write_jsonl(
+            archive, target, selection, None if target == "-" else progress
+        )
+        progress.close()
+        if not quiet and target != "-":
+            click.echo(f"wrote {count:,} items to {target}", err=True)
+        return
+    options = convert_markdown.MarkdownOptions(
+        layout=convert_layout.Layout(layout),
+        selection=selection,
+        front_matter=front_matter,
+        media_dir=Path(media_dir) if media_dir else None,
+        link_style=link_style,
+        keep_deleted=keep_deleted,
+    )
+    report = convert_markdown.convert_to_markdown(archive, target, options, progress)
+    progress.close()
+    if not quiet:
+        click.echo(
+            f"{report.items:,} items: {report.written:,} written, {report.unchanged:,} "
+            f"unchanged, {report.removed:,} removed, {report.marked_deleted:,} marked deleted; "
+            f"{report.files_copied:,} files copied",
+            err=True,
+        )
+    for path in report.conflicts[:10]:
+        click.echo(f"warning: {path} exists and was not written by convert: left alone", err=True)
+    if len(report.conflicts) > 10:
+        click.echo(f"warning: … and {len(report.conflicts) - 10:,} more left alone", err=True)
+
+
+@cli.command(name="redirects")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.option(
+    "--to", "to", type=click.Choice(convert_redirects.FORMATS), required=True, help="Rule format."
+)
+@convert_layout_options
+@click.option(
+    "--media-url",
+    metavar="PATH",
+    help="Where the new site serves the media folder (e.g. /media): upload URLs and "
+    "attachment pages then redirect to the files.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+def redirects_command(
+    archive: str,
+    to: str,
+    layout: str,
+    types: tuple[str, ...],
+    include_unpublished: bool,
+    media_url: str | None,
+    output: str | None,
+) -> None:
+    """Redirect rules from the old site's URLs to the new paths `convert` writes.
+
+    Every item (its permalink, /?p=ID, /?page_id=ID), term archive (/category/x/, /tag/x/)
+    and attachment (/?attachment_id=ID), exact-match, escaped for the server's syntax.
+    Give the same --layout as to convert.
+
+    \b
+      wpmigrate redirects library.db --to nginx > redirects.conf
+      wpmigrate redirects library.db --to netlify --layout 'content/{type}/{slug}/index.md'
+      wpmigrate redirects library.db --to csv --media-url /media -o redirects.csv
+    """
+    selection = convert_reader.Selection.of(types, include_unpublished)
+    rules = convert_redirects.collect(archive, convert_layout.Layout(layout), selection, media_url)
+    text = convert_redirects.render(rules, to)
+    if output:
+        with convert_jsonl.open_output(output) as out:
+            out.write(text)
+    else:
+        click.echo(text, nl=False)
 
 
 def _print_rows(answer: Rows, *, as_json: bool, as_csv: bool) -> None:

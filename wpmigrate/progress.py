@@ -14,6 +14,7 @@ class Progress:
         self.label = label
         self.count = 0
         self.fraction: float | None = None
+        self.total: int | None = None
         self.started = time.monotonic()
         self._last_draw = 0.0
 
@@ -27,10 +28,16 @@ class Progress:
             self._last_draw = now
             self._draw(now)
 
+    def set_total(self, total: int) -> None:
+        """How many there are in all, when known up front: the ETA then follows the count."""
+        self.total = total
+
     def _draw(self, now: float) -> None:
         elapsed = max(now - self.started, 1e-6)
         rate = self.count / elapsed
         fraction = self.fraction
+        if fraction is None and self.total:
+            fraction = self.count / self.total
         line = f"{self.label}: {self.count:,} · {rate:,.0f}/s"
         if fraction and 0 < fraction < 1:
             remaining = elapsed * (1 - fraction) / fraction

@@ -2,7 +2,8 @@
 
 `schema` declares the tables as data; `store.Archive` is the only writer (items, state,
 runs); `type_tables` rebuilds the mapped per-type tables; `reader` answers the read-only
-commands (log, search, query) and tells a sync what the last run recorded.
+commands (log, search, query) and tells a sync what the last run recorded; `item_reader`
+streams items with everything attached for `convert` and `redirects`.
 """
 
 from .schema import SCHEMA_VERSION, TABLES
