@@ -9,6 +9,8 @@ through one bounded window of concurrent requests, yielded in order.
 from __future__ import annotations
 
 import functools
+import itertools
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -39,9 +41,12 @@ from .rest_parse import (
     author_from_rest,
     comment_from_rest,
     float_or_none,
+    is_id,
     item_from_rest,
+    mapping_of,
     media_from_rest,
     term_from_rest,
+    text,
 )
 from .rest_plan import PROBE_PARAMS, Sweep, batches, gone_reason, probe_of, unchanged
 
@@ -95,15 +100,29 @@ class ApiRoot:
 
 @dataclass
 class Listing:
-    """One paged GET of a REST list endpoint: route and params, then what page 1 said."""
+    """One paged GET of a REST list endpoint: route and params, then what page 1 said.
+
+    Nothing a server says about its pages is taken on trust: `pages` is what `X-WP-Total`
+    allows (a lying `X-WP-TotalPages` cannot add pages), `totals` collects the `X-WP-Total`
+    of every page (a listing that changed while read shows there), and `repeated` notes a
+    page that brought only rows already read.
+    """
 
     route: str
     params: dict[str, Any]
     optional: bool = False  # a 401/403 means "not visible to us", not a failed export
     visible: bool = True
-    total: int = 0
+    total: int = 0  # rows the listing holds: X-WP-Total, else what page 1 brought
+    counted: bool = False  # whether `total` is the server's X-WP-Total
     pages: int = 0
     first_rows: list[dict[str, Any]] = field(default_factory=list)
+    totals: set[int] = field(default_factory=set)
+    repeated: int = 0  # the first page that repeated earlier rows, if any
+    malformed: int = 0  # rows without a usable id: sent, counted, not kept
+
+    def include(self, ids: Iterable[int]) -> Listing:
+        """The same listing narrowed to `ids` (at most PER_PAGE of them)."""
+        return Listing(self.route, {**self.params, "include": ",".join(map(str, ids))})
 
 
 @dataclass
@@ -137,14 +156,21 @@ class RESTSource:
         auth: tuple[str, str] | None = None,
         client: HttpClient | None = None,
         notify: Callable[[str], None] | None = None,
+        allowed_origins: Iterable[str] = (),
+        max_response_bytes: int | None = None,
     ):
+        """Requests go only to the origin of `url` and the `allowed_origins` (--allow-origin):
+        a Link header or redirect elsewhere is refused, and credentials never leave them."""
         refuse_credentials_in(url)
         self.start_url = url
         self.skip_types = set(skip_types)
         self.skip_taxonomies = set(skip_taxonomies)
         self.concurrency = max(1, concurrency)
         self.authenticated = auth is not None
-        self.http = client or HttpClient(concurrency=self.concurrency, auth=auth)
+        limits = {"max_response_bytes": max_response_bytes} if max_response_bytes else {}
+        self.http = client or HttpClient(
+            concurrency=self.concurrency, auth=auth, origins=[url, *allowed_origins], **limits
+        )
         self.root: ApiRoot | None = None
         self.skipped: dict[str, int] = {}
         self.warnings: list[str] = []
@@ -218,17 +244,20 @@ class RESTSource:
     def _read_site(self) -> Site:
         root = self.discover()
         index, _ = self.get_json(root.route("", {"_fields": INDEX_FIELDS}))
-        if not isinstance(index, dict) or "namespaces" not in index:
+        if not isinstance(index, dict) or not isinstance(index.get("namespaces"), list):
             raise RestUnavailableError(f"{root.url}: this is not a WordPress REST API index")
-        self.namespaces = list(index.get("namespaces") or [])
+        self.namespaces = [n for n in index["namespaces"] if isinstance(n, str)]
+        for name in ("name", "home", "url", "description", "timezone_string"):
+            if index.get(name) is not None and not isinstance(index[name], str):
+                self._malformed("index", f"the {name!r} given as a {type(index[name]).__name__}")
         return Site(
-            title=index.get("name", ""),
-            url=index.get("home") or index.get("url", ""),
-            description=index.get("description", ""),
+            title=text(index.get("name")),
+            url=text(index.get("home")) or text(index.get("url")),
+            description=text(index.get("description")),
             source_kind="rest",
             source_location=root.url,
             rest_namespaces=self.namespaces,
-            timezone=index.get("timezone_string", ""),
+            timezone=text(index.get("timezone_string")),
             gmt_offset=float_or_none(index.get("gmt_offset")),
         )
 
@@ -251,6 +280,8 @@ class RESTSource:
         taxonomies = self._listing("taxonomies")
         if not isinstance(types, dict) or not isinstance(taxonomies, dict):
             raise SourceError(f"{root.url}: unexpected answer from wp/v2/types")
+        types = self._described("wp/v2/types", types)
+        taxonomies = self._described("wp/v2/taxonomies", taxonomies)
         found: list[Collection] = [
             Collection(
                 "users",
@@ -264,12 +295,12 @@ class RESTSource:
             if name in self.skip_taxonomies:
                 self.skipped[f"taxonomy:{name}"] = self.skipped.get(f"taxonomy:{name}", 0) + 1
                 continue
-            base = tax.get("rest_base") or name
+            base = text(tax.get("rest_base")) or name
             self.taxonomy_bases[name] = base
             found.append(
                 Collection(
                     f"terms:{name}",
-                    f"{tax.get('rest_namespace') or 'wp/v2'}/{base}",
+                    f"{text(tax.get('rest_namespace')) or 'wp/v2'}/{base}",
                     {"_fields": TERM_FIELDS, "orderby": "id", "hide_empty": "false"},
                     term_from_rest,
                     optional=True,
@@ -291,22 +322,21 @@ class RESTSource:
             if name in self.skip_types:
                 self.skipped[name] = self.skipped.get(name, 0) + 1
                 continue
-            base = info.get("rest_base") or name
+            base = text(info.get("rest_base")) or name
+            type_taxonomies = [t for t in info.get("taxonomies") or [] if isinstance(t, str)]
             term_fields = [
-                self.taxonomy_bases[t]
-                for t in info.get("taxonomies", [])
-                if t in self.taxonomy_bases
+                self.taxonomy_bases[t] for t in type_taxonomies if t in self.taxonomy_bases
             ]
             params = {"_fields": ",".join([ITEM_FIELDS, *term_fields]), **context}
             if self.authenticated:
                 params["status"] = "any"
-            route = f"{info.get('rest_namespace') or 'wp/v2'}/{base}"
+            route = f"{text(info.get('rest_namespace')) or 'wp/v2'}/{base}"
             found.append(
                 Collection(
                     f"items:{name}",
                     route,
                     params,
-                    self._item_parser(name, route, info.get("taxonomies", [])),
+                    self._item_parser(name, route, type_taxonomies),
                     optional=True,
                     tracked=True,
                     sweep_fields=",".join(["id,modified_gmt", *term_fields]),
@@ -322,6 +352,13 @@ class RESTSource:
             )
         )
         return found
+
+    def _described(self, route: str, listing: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """wp/v2/types or wp/v2/taxonomies without the entries that are not objects."""
+        for name, info in listing.items():
+            if not isinstance(info, dict):
+                self._malformed(route, f"{name!r} given as a {type(info).__name__}")
+        return {name: info for name, info in listing.items() if isinstance(info, dict)}
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -430,14 +467,24 @@ class RESTSource:
         links: dict[str, int] = {}
         page, pages = 1, 1
         while page <= pages:
-            params = {"_fields": "id,link", "per_page": 100, "page": page, "orderby": "id"}
+            params = {"_fields": "id,link", "per_page": PER_PAGE, "page": page, "orderby": "id"}
             body, response = self.get_json(
                 self.root.route(collection.route, {**collection.params, **params}), optional=True
             )
             if not isinstance(body, list):
                 break
-            links.update({row["link"]: row["id"] for row in body if row.get("link")})
-            pages = ev.to_int(response.headers.get("X-WP-TotalPages")) or 1
+            found = {
+                row["link"]: row["id"]
+                for row in body
+                if isinstance(row, dict)
+                and isinstance(row.get("link"), str)
+                and is_id(row.get("id"))
+            }
+            if not found.keys() - links.keys():
+                break  # an empty page, or one repeating the last: the end, whatever it says
+            links.update(found)
+            total = header_count(response.headers.get("X-WP-Total"))
+            pages = math.ceil(total / PER_PAGE) if total is not None else pages + 1
             page += 1
         return links
 
@@ -474,11 +521,11 @@ class RESTSource:
         if not sweep.visible:
             return
         fetched = pool.map(
-            lambda ids: self._page(collection.listing(include=",".join(map(str, ids))), 1),
+            lambda ids: self._page(collection.listing().include(ids), 1),
             batches(found.changed, PER_PAGE),
         )
         for rows in fetched:
-            yield from self._parsed(collection, rows)
+            yield from self._parsed(collection, self._fresh(sweep, rows, set()))
         gone = found.gone()
         if self.state.detect_deletions and gone:
             kind = "media" if collection.name == "media" else "item"
@@ -492,7 +539,7 @@ class RESTSource:
         response = self.http.get(self.root.route(f"{collection.route}/{item_id}", params))
         status = None
         if response.ok and _is_json(response):
-            status = response.json().get("status") or ""
+            status = text(mapping_of(response.json()).get("status"))
         return gone_reason(response.status_code, status)
 
     def _listed(
@@ -530,21 +577,107 @@ class RESTSource:
                 self.users_visible = False
             return
         listing.first_rows = _rows_of(body, url)
-        listing.total = int_or(response.headers.get("X-WP-Total"), len(listing.first_rows))
-        listing.pages = int_or(response.headers.get("X-WP-TotalPages"), 1)
+        total = header_count(response.headers.get("X-WP-Total"))
+        listing.counted = total is not None
+        listing.total = total if total is not None else len(listing.first_rows)
+        if total is not None:
+            listing.totals.add(total)
+            listing.pages = max(1, math.ceil(total / PER_PAGE))
+        else:  # no count: TotalPages, read until an empty or repeated page
+            listing.pages = header_count(response.headers.get("X-WP-TotalPages")) or 1
 
     def _rows(self, listing: Listing, pool: ThreadPoolExecutor) -> Iterator[dict[str, Any]]:
-        yield from listing.first_rows
-        listing.first_rows = []
-        pages = range(2, listing.pages + 1)
+        """Every row of the listing once, checked against its X-WP-Total (see `_check`)."""
+        seen: set[int] = set()
+        yield from self._paged(listing, pool, seen)
+        if listing.visible and listing.counted and len(seen) + listing.malformed < listing.total:
+            yield from self._close_gap(listing, pool, seen)
+            self._check(listing, len(seen) + listing.malformed)
+
+    def _paged(
+        self, listing: Listing, pool: ThreadPoolExecutor, seen: set[int]
+    ) -> Iterator[dict[str, Any]]:
+        """Rows not seen yet, page by page, up to the first empty or repeated page."""
+        first, listing.first_rows = listing.first_rows, []
+        pages = itertools.chain([(1, first)], self._later_pages(listing, pool))
+        for page, rows in pages:
+            fresh = self._fresh(listing, rows, seen)
+            if not fresh:
+                if rows and not listing.repeated:
+                    listing.repeated = page
+                return
+            yield from fresh
+
+    def _later_pages(
+        self, listing: Listing, pool: ThreadPoolExecutor
+    ) -> Iterator[tuple[int, list[dict[str, Any]]]]:
         fetch = functools.partial(self._page, listing)
-        for _, rows in ordered_window(pool, fetch, pages, self.concurrency * 2):
-            yield from rows
+        yield from ordered_window(pool, fetch, range(2, listing.pages + 1), self.concurrency * 2)
+
+    def _fresh(
+        self, listing: Listing, rows: list[dict[str, Any]], seen: set[int]
+    ) -> list[dict[str, Any]]:
+        fresh = []
+        for row in rows:
+            row_id = row.get("id")
+            if not is_id(row_id):
+                listing.malformed += 1
+                self._malformed(listing.route, f"a row whose id is {row_id!r}")
+            elif row_id not in seen:
+                seen.add(row_id)
+                fresh.append(row)
+        return fresh
+
+    def _close_gap(
+        self, listing: Listing, pool: ThreadPoolExecutor, seen: set[int]
+    ) -> Iterator[dict[str, Any]]:
+        """Rows the pages missed: when the listing changed while read (offsets shift) or
+        repeated itself, sweep its ids once and fetch the missing ones with `include=`."""
+        changed = len(listing.totals) > 1 or listing.repeated
+        if not changed and listing.route == "wp/v2/media":
+            return  # WordPress counts attachments of unpublished posts it then hides
+        ids = Listing(listing.route, {**listing.params, "_fields": "id"}, listing.optional)
+        self._first_page(ids)
+        swept = {row["id"] for row in self._paged(ids, pool, set())}
+
+        def fetch(batch: list[int]) -> list[dict[str, Any]]:
+            return self._page(listing.include(batch), 1)
+
+        for rows in pool.map(fetch, batches(sorted(swept - seen), PER_PAGE)):
+            yield from self._fresh(listing, rows, seen)
+
+    def _check(self, listing: Listing, found: int) -> None:
+        """Fewer rows than X-WP-Total after closing the gap: fail, naming the count missing
+        (media only warns: WordPress counts attachments it then hides from the listing)."""
+        missing = listing.total - found
+        if missing <= 0:
+            return
+        why = (
+            f"page {listing.repeated} repeated rows already read"
+            if listing.repeated
+            else "its pages hold fewer rows than its X-WP-Total"
+        )
+        message = f"{listing.route}: {missing} of {listing.total} rows missing ({why})"
+        if listing.route == "wp/v2/media" and not listing.repeated:
+            self.skipped[f"unlisted:{listing.route}"] = missing
+            self.warn(message + "; attachments of unpublished posts are hidden this way")
+            return
+        raise SourceError(message + "; the site's listing cannot be trusted")
 
     def _page(self, listing: Listing, page: int) -> list[dict[str, Any]]:
         url = self.root.route(listing.route, self._page_params(listing, page))
-        body, _ = self.get_json(url, optional=listing.optional)
+        body, response = self.get_json(url, optional=listing.optional)
+        total = header_count(response.headers.get("X-WP-Total"))
+        if total is not None and "include" not in listing.params:
+            listing.totals.add(total)
         return _rows_of(body, url) if body is not None else []
+
+    def _malformed(self, route: str, what: str) -> None:
+        """Something of the wrong JSON type, left out: counted, and told once per route."""
+        key = f"malformed:{route}"
+        self.skipped[key] = self.skipped.get(key, 0) + 1
+        if self.skipped[key] == 1:
+            self.warn(f"{route}: {what} left out (not what WordPress sends)")
 
     # -- JSON -> model (rest_parse.py) ----------------------------------------------------
 
@@ -675,4 +808,10 @@ def _rows_of(body: Any, url: str) -> list[dict[str, Any]]:
         return body["events"]
     if not isinstance(body, list):
         raise SourceError(f"{url}: expected a list of records, got {type(body).__name__}")
-    return [row for row in body if isinstance(row, dict) and "id" in row]
+    return [row for row in body if isinstance(row, dict)]
+
+
+def header_count(value: str | None) -> int | None:
+    """A count header (X-WP-Total, X-WP-TotalPages) as a non-negative int, else None."""
+    count = int_or(value, None)
+    return count if count is not None and count >= 0 else None
