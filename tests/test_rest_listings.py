@@ -97,3 +97,39 @@ def test_a_post_deleted_while_paging_loses_nothing(httpserver, tmp_path):
     assert stored_ids(archive) == list(range(1, 251))  # 50 was read before it went
     fetched = [path for path in api.posts_requests() if "include=" in path]
     assert len(fetched) == 1 and "include=101&" in fetched[0] + "&"
+
+
+def test_the_events_calendar_pages_are_bounded_by_its_total(httpserver, tmp_path):
+    api = FakeApi(httpserver, count=0)
+    api.index["namespaces"] = ["wp/v2", "tribe/events/v1"]
+    calls: list[int] = []
+
+    def events(request):
+        page = int(request.args.get("page", 1))
+        calls.append(page)
+        rows = [tec_event(i) for i in range((page - 1) * 50 + 1, page * 50 + 1) if i <= 60]
+        headers = {"X-TEC-Total": "60", "X-TEC-TotalPages": "100000"}
+        return FakeApi.json({"events": rows or [tec_event(60)]}, headers)
+
+    api.routes["tribe/events/v1/events"] = events
+    done, archive = export(api, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(calls) == [1, 2]
+    with sqlite3.connect(archive) as db:
+        assert db.execute("select count(*) from events").fetchone() == (60,)
+
+
+def tec_event(event_id: int) -> dict:
+    return {
+        "id": event_id,
+        "title": f"Event {event_id}",
+        "status": "publish",
+        "start_date": "2024-05-04 10:00:00",
+        "end_date": "2024-05-04 12:00:00",
+        "utc_start_date": "2024-05-04 09:00:00",
+        "utc_end_date": "2024-05-04 11:00:00",
+        "timezone": "Europe/London",
+        "all_day": False,
+        "url": f"http://fake.invalid/event/{event_id}/",
+        "rest_url": f"http://fake.invalid/wp-json/tribe/events/v1/events/{event_id}",
+    }
