@@ -9,7 +9,8 @@ from ..errors import SourceError
 from ..mapping import Mapping
 from .crawl import DEFAULT_CONCURRENCY as CRAWL_CONCURRENCY
 from .crawl import CrawlSource
-from .rest import RESTSource, RestUnavailableError
+from .rest import RESTSource
+from .rest_discovery import RestUnavailableError
 from .wxr import WXRSource
 
 VIA_CHOICES = ("auto", "rest", "crawl", "wxr")

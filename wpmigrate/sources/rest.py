@@ -1,9 +1,11 @@
-"""Read a live site through the WordPress REST API.
+"""Read a live site through the WordPress REST API: its collections, paged and checked.
 
-Requests are few and small: `per_page=100`, `_fields` naming only what the model needs, no
-`_embed`, `orderby=id` for stable paging. The first page of every collection is fetched
-concurrently (it tells the page count), then all remaining pages of all collections go
-through one bounded window of concurrent requests, yielded in order.
+Finding the API, the site and its types and taxonomies is rest_discovery.py's job; turning
+rows into records is rest_parse.py's. Requests are few and small: `per_page=100`, `_fields`
+naming only what the model needs, no `_embed`, `orderby=id` for stable paging. The first
+page of every collection is fetched concurrently (it tells the page count), then all
+remaining pages of all collections go through one bounded window of concurrent requests,
+yielded in order, and what arrived is checked against X-WP-Total (see `Listing`).
 """
 
 from __future__ import annotations
@@ -11,12 +13,10 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 
@@ -37,10 +37,21 @@ from .plugin_events import (
     shortlink_id,
     tec_records,
 )
+from .rest_discovery import (
+    INDEX_FIELDS,
+    ApiRoot,
+    RestUnavailableError,
+    described,
+    discover_api_root,
+    error_code,
+    http_error,
+    is_json,
+    refuse_credentials_in,
+    site_from_index,
+)
 from .rest_parse import (
     author_from_rest,
     comment_from_rest,
-    float_or_none,
     is_id,
     item_from_rest,
     mapping_of,
@@ -51,8 +62,6 @@ from .rest_parse import (
 from .rest_plan import PROBE_PARAMS, Sweep, batches, gone_reason, probe_of, unchanged
 
 PER_PAGE = 100
-PASSWORD_ENV = "WPMIGRATE_APP_PASSWORD"  # read by the CLI; named here for error messages
-API_REL = "https://api.w.org/"
 ITEM_FIELDS = (
     "id,date,date_gmt,modified_gmt,slug,status,type,link,title,content,excerpt,author,"
     "featured_media,comment_status,sticky,parent,menu_order,meta,acf"
@@ -67,35 +76,8 @@ TERM_FIELDS = "id,name,slug,taxonomy,parent,description,count"
 USER_FIELDS = "id,name,slug"
 USER_EDIT_FIELDS = USER_FIELDS + ",username"  # the login, for authenticated runs only
 COMMENT_FIELDS = "id,post,parent,author_name,author_url,date_gmt,content,status,type"
-INDEX_FIELDS = "name,description,url,home,gmt_offset,timezone_string,namespaces"
 # Collections read whole on every run (no probe): what a sync marks when they drop an id.
 UNTRACKED_TOMBSTONES = {"terms": "term", "comments": "comment"}
-
-
-class RestUnavailableError(SourceError):
-    """The site has no usable REST API for us (switched off, blocked, or not WordPress).
-
-    `wpmigrate export --via auto` falls back to crawling the HTML when it sees this.
-    """
-
-
-@dataclass
-class ApiRoot:
-    """The API root: pretty (`/wp-json/`) or plain (`/?rest_route=/`) permalinks."""
-
-    url: str
-
-    def route(self, route: str, params: dict[str, Any] | None = None) -> str:
-        route = route.lstrip("/")
-        query = urlencode(params or {}, safe=",")
-        parts = urlsplit(self.url)
-        if "rest_route=" in parts.query:
-            query = urlencode({"rest_route": "/" + route}, safe="/") + (
-                "&" + query if query else ""
-            )
-            return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
-        base = self.url if self.url.endswith("/") else self.url + "/"
-        return base + route + ("?" + query if query else "")
 
 
 @dataclass
@@ -209,11 +191,11 @@ class RESTSource:
         response = self.http.get(url)
         if response.status_code in (401, 403) and optional:
             return None, response
-        if response.status_code == 400 and _error_code(response) == "rest_post_invalid_page_number":
+        if response.status_code == 400 and error_code(response) == "rest_post_invalid_page_number":
             return [], response
         if response.status_code >= 400:
-            message = _http_error(url, response, self.authenticated)
-            refused = {"status": response.status_code, "code": _error_code(response)}
+            message = http_error(url, response, self.authenticated)
+            refused = {"status": response.status_code, "code": error_code(response)}
             if response.status_code in (401, 403, 404) and "authentication" not in message:
                 raise RestUnavailableError(message, **refused)
             raise SourceError(message, **refused)
@@ -244,22 +226,9 @@ class RESTSource:
     def _read_site(self) -> Site:
         root = self.discover()
         index, _ = self.get_json(root.route("", {"_fields": INDEX_FIELDS}))
-        if not isinstance(index, dict) or not isinstance(index.get("namespaces"), list):
-            raise RestUnavailableError(f"{root.url}: this is not a WordPress REST API index")
-        self.namespaces = [n for n in index["namespaces"] if isinstance(n, str)]
-        for name in ("name", "home", "url", "description", "timezone_string"):
-            if index.get(name) is not None and not isinstance(index[name], str):
-                self._malformed("index", f"the {name!r} given as a {type(index[name]).__name__}")
-        return Site(
-            title=text(index.get("name")),
-            url=text(index.get("home")) or text(index.get("url")),
-            description=text(index.get("description")),
-            source_kind="rest",
-            source_location=root.url,
-            rest_namespaces=self.namespaces,
-            timezone=text(index.get("timezone_string")),
-            gmt_offset=float_or_none(index.get("gmt_offset")),
-        )
+        site = site_from_index(index, root.url, self._malformed)
+        self.namespaces = site.rest_namespaces
+        return site
 
     def _listing(self, what: str) -> Any:
         """The answer of wp/v2/`what`: the one `site()` fetched, or a new request."""
@@ -280,8 +249,8 @@ class RESTSource:
         taxonomies = self._listing("taxonomies")
         if not isinstance(types, dict) or not isinstance(taxonomies, dict):
             raise SourceError(f"{root.url}: unexpected answer from wp/v2/types")
-        types = self._described("wp/v2/types", types)
-        taxonomies = self._described("wp/v2/taxonomies", taxonomies)
+        types = described("wp/v2/types", types, self._malformed)
+        taxonomies = described("wp/v2/taxonomies", taxonomies, self._malformed)
         found: list[Collection] = [
             Collection(
                 "users",
@@ -352,13 +321,6 @@ class RESTSource:
             )
         )
         return found
-
-    def _described(self, route: str, listing: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        """wp/v2/types or wp/v2/taxonomies without the entries that are not objects."""
-        for name, info in listing.items():
-            if not isinstance(info, dict):
-                self._malformed(route, f"{name!r} given as a {type(info).__name__}")
-        return {name: info for name, info in listing.items() if isinstance(info, dict)}
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -538,7 +500,7 @@ class RESTSource:
         params = {"_fields": "id,status", **({"context": "edit"} if self.authenticated else {})}
         response = self.http.get(self.root.route(f"{collection.route}/{item_id}", params))
         status = None
-        if response.ok and _is_json(response):
+        if response.ok and is_json(response):
             status = text(mapping_of(response.json()).get("status"))
         return gone_reason(response.status_code, status)
 
@@ -705,102 +667,6 @@ class RESTSource:
     def _authors_from_items(self) -> Iterator[Author]:
         for author_id in sorted(self.authors_seen):
             yield Author(id=author_id, name=f"user {author_id}")
-
-
-def refuse_credentials_in(url: str) -> None:
-    """A user or password in the URL would be sent, and written to the archive with every
-    item's URL: refuse it and say how to authenticate instead (without echoing it)."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return
-    host = parts.netloc.rpartition("@")[2]
-    shown = urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, ""))
-    raise SourceError(
-        f"{shown}: credentials in the URL are not accepted (they would be stored with every "
-        f"item); use --user NAME and the application password in ${PASSWORD_ENV}"
-    )
-
-
-def discover_api_root(http: HttpClient, url: str) -> ApiRoot:
-    """Find the REST API root from any URL of the site (see wordpress-sources.md §A)."""
-    parts = urlsplit(url)
-    if not parts.scheme or not parts.netloc:
-        raise SourceError(f"{url}: not a URL")
-    if "rest_route=" in parts.query or parts.path.rstrip("/").endswith("/wp-json"):
-        return ApiRoot(url if "rest_route=" in parts.query else url.rstrip("/") + "/")
-    # HEAD first: WordPress sends the Link header and stops before rendering the page.
-    head = http.head(url, allow_redirects=True)
-    link = head.links.get(API_REL) if head.links else None
-    if link and link.get("url"):
-        return ApiRoot(link["url"])
-    response = http.get(url, allow_redirects=True)
-    link = response.links.get(API_REL) if response.links else None
-    if link and link.get("url"):
-        return ApiRoot(link["url"])
-    content_type = response.headers.get("Content-Type", "")
-    if "html" in content_type:
-        match = re.search(
-            r"""<link[^>]+rel=["']https://api\.w\.org/["'][^>]*>""", response.text[:200_000]
-        )
-        if match:
-            href = re.search(r"""href=["']([^"']+)["']""", match.group(0))
-            if href:
-                return ApiRoot(urljoin(response.url, href.group(1)))
-    site = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/", "", ""))
-    for candidate in (urljoin(site, "wp-json/"), site + "?rest_route=/"):
-        probe = http.get(candidate)
-        if probe.status_code == 200 and _is_json(probe):
-            return ApiRoot(candidate)
-        if probe.status_code in (401, 403) and _is_json(probe):
-            raise RestUnavailableError(
-                _http_error(candidate, probe, False),
-                status=probe.status_code,
-                code=_error_code(probe),
-            )
-    if response.status_code >= 400:
-        raise RestUnavailableError(
-            f"{url}: the site answered HTTP {response.status_code}", status=response.status_code
-        )
-    raise RestUnavailableError(
-        f"{url}: no WordPress REST API found (not WordPress, or the API is switched off); "
-        "try a WXR export file or --via crawl"
-    )
-
-
-def _http_error(url: str, response: requests.Response, authenticated: bool) -> str:
-    code = _error_code(response)
-    status = response.status_code
-    if code in ("incorrect_password", "invalid_username", "invalid_email") or (
-        authenticated and status == 401
-    ):
-        reason = f"HTTP {status} {code}" if code else f"HTTP {status}"
-        return f"{url}: authentication failed ({reason}): check --user and the application password"
-    if status in (401, 403):
-        return (
-            f"{url}: the REST API is switched off for us (HTTP {status}"
-            f"{' ' + code if code else ''}); use --via crawl or a WXR export file"
-        )
-    if status == 404:
-        return f"{url}: not found (HTTP 404{' ' + code if code else ''})"
-    return f"{url}: the server answered HTTP {status}{' ' + code if code else ''}"
-
-
-def _error_code(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    return body.get("code", "") if isinstance(body, dict) else ""
-
-
-def _is_json(response: requests.Response) -> bool:
-    if "json" not in response.headers.get("Content-Type", ""):
-        return False
-    try:
-        response.json()
-    except ValueError:
-        return False
-    return True
 
 
 def _rows_of(body: Any, url: str) -> list[dict[str, Any]]:
