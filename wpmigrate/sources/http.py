@@ -152,7 +152,11 @@ class HttpClient:
             raise SourceError(f"{url}: too many redirects (a redirect loop?)")
         if not stream:
             body = read_limited(
-                response, max_bytes=self.max_response_bytes, deadline=deadline, url=url
+                response,
+                max_bytes=self.max_response_bytes,
+                deadline=deadline,
+                url=url,
+                hint=" (see --max-response-mb)",
             )
             response._content = body  # what `.content`, `.text` and `.json()` read
             response._content_consumed = True
@@ -223,16 +227,16 @@ def origin_of(url: str) -> str:
 
 
 def read_limited(
-    response: requests.Response, *, max_bytes: int, deadline: float, url: str
+    response: requests.Response, *, max_bytes: int, deadline: float, url: str, hint: str = ""
 ) -> bytes:
     """The decoded body of `response`, refused past `max_bytes` or the `deadline`
-    (a `time.monotonic()` value); the response is closed when refused."""
+    (a `time.monotonic()` value); the response is closed when refused. `hint` ends the
+    too-large message (the option that raises the cap)."""
     try:
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > max_bytes:
             raise ResponseTooLarge(
-                f"{url}: {int(declared):,} bytes, over the limit of "
-                f"{max_bytes:,} (see --max-response-mb)"
+                f"{url}: {int(declared):,} bytes, over the limit of {max_bytes:,}{hint}"
             )
         chunks: list[bytes] = []
         size = 0
@@ -242,8 +246,7 @@ def read_limited(
             size += len(chunk)
             if size > max_bytes:
                 raise ResponseTooLarge(
-                    f"{url}: the answer grew past the limit of {max_bytes:,} bytes "
-                    "(see --max-response-mb)"
+                    f"{url}: the answer grew past the limit of {max_bytes:,} bytes{hint}"
                 )
             if time.monotonic() > deadline:
                 raise ResponseTooSlow(
