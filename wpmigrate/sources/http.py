@@ -11,7 +11,8 @@ What a hostile server could abuse is bounded here, for every caller:
 * **Size and time**: a body read here (any non-streamed request) stops at
   `max_response_bytes` *decoded* (a gzip bomb is cut where it crosses the cap) and at a
   total `deadline` per request (a server trickling one byte every few seconds never
-  trips the read timeout). Streamed callers read with `read_limited()`, the same checks.
+  trips the read timeout). Streamed callers read with `read_limited()` or `read_start()`
+  (the first bytes only: robots.txt, a sniffed iCal export), on the same deadline.
 """
 
 from __future__ import annotations
@@ -232,27 +233,38 @@ def read_limited(
     """The decoded body of `response`, refused past `max_bytes` or the `deadline`
     (a `time.monotonic()` value); the response is closed when refused. `hint` ends the
     too-large message (the option that raises the cap)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        response.close()
+        raise ResponseTooLarge(
+            f"{url}: {int(declared):,} bytes, over the limit of {max_bytes:,}{hint}"
+        )
+    body = read_start(response, max_bytes=max_bytes + 1, deadline=deadline, url=url)
+    if len(body) > max_bytes:
+        response.close()
+        raise ResponseTooLarge(
+            f"{url}: the answer grew past the limit of {max_bytes:,} bytes{hint}"
+        )
+    return body
+
+
+def read_start(response: requests.Response, *, max_bytes: int, deadline: float, url: str) -> bytes:
+    """At most the first `max_bytes` of the decoded body (the rest is left unread), refused
+    when the `deadline` passes; the response is closed when refused."""
+    chunks: list[bytes] = []
+    size = 0
     try:
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
-            raise ResponseTooLarge(
-                f"{url}: {int(declared):,} bytes, over the limit of {max_bytes:,}{hint}"
-            )
-        chunks: list[bytes] = []
-        size = 0
         # read1: whatever one read brings (a trickle is seen byte by byte, so the deadline
         # is checked at least once per read timeout), decoded at most CHUNK at a time.
-        while chunk := response.raw.read1(CHUNK, decode_content=True):
+        while size < max_bytes and (
+            chunk := response.raw.read1(min(CHUNK, max_bytes - size), decode_content=True)
+        ):
             size += len(chunk)
-            if size > max_bytes:
-                raise ResponseTooLarge(
-                    f"{url}: the answer grew past the limit of {max_bytes:,} bytes{hint}"
-                )
+            chunks.append(chunk)
             if time.monotonic() > deadline:
                 raise ResponseTooSlow(
                     f"{url}: the answer was still coming after the deadline (a trickling server?)"
                 )
-            chunks.append(chunk)
     except (requests.exceptions.RequestException, HTTPError, OSError) as exc:
         response.close()
         raise SourceError(f"{url}: the answer broke off ({_reason(exc)})") from None
@@ -285,8 +297,9 @@ class Robots:
         """Read /robots.txt. A 4xx means no rules; a 5xx means "stay away" (RFC 9309 §2.3.1.4)."""
         url = urljoin(site_url, "/robots.txt")
         response = client.get(url, stream=True)
+        deadline = time.monotonic() + client.deadline
         try:
-            body = response.raw.read(ROBOTS_MAX_BYTES, decode_content=True) or b""
+            body = read_start(response, max_bytes=ROBOTS_MAX_BYTES, deadline=deadline, url=url)
         finally:
             response.close()
         robots = cls(url, client.user_agent, status=response.status_code)

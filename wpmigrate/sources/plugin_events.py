@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -28,7 +29,7 @@ from .. import events as ev
 from ..errors import SourceError
 from ..model import Record
 from .base import SourceState
-from .http import HttpClient, ordered_window
+from .http import HttpClient, ordered_window, read_start
 
 TEC_NAMESPACE = "tribe/events/v1"
 TEC_PER_PAGE = 50  # the endpoint's maximum (filter tribe_rest_event_max_per_page)
@@ -192,13 +193,17 @@ def fetch_ical(http: HttpClient, url: str, warn: Callable[[str], None]) -> bytes
     except SourceError as exc:
         warn(f"{url}: {exc}")
         return None
+    deadline = time.monotonic() + http.deadline
     try:
         if response.status_code != 200:
             return None
-        head = response.raw.read(512, decode_content=True) or b""
+        head = read_start(response, max_bytes=512, deadline=deadline, url=url)
         if not ev.looks_like_ical(head, response.headers.get("Content-Type", "")):
             return None
-        body = head + (response.raw.read(AI1EC_MAX_BYTES, decode_content=True) or b"")
+        body = head + read_start(response, max_bytes=AI1EC_MAX_BYTES, deadline=deadline, url=url)
+    except SourceError as exc:
+        warn(str(exc))
+        return None
     finally:
         response.close()
     if len(body) > AI1EC_MAX_BYTES:
