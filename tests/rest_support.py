@@ -156,12 +156,16 @@ class _RawBody:
         data, self.body = self.body[:amount], self.body[amount:] if amount else b""
         return data
 
+    read1 = read
+
     def close(self) -> None:
         pass
 
 
 class ReplayClient:
     """Stands in for `HttpClient`: answers from a Replay, counts requests."""
+
+    deadline = 300.0  # seconds, as HttpClient's
 
     def __init__(self, replay: Replay):
         self.replay = replay

@@ -14,7 +14,8 @@ from wpmigrate.errors import SourceError
 from wpmigrate.mapping import load_mapping
 from wpmigrate.model import Author, Checkpoint, Comment, Item, Media, Site, Term
 from wpmigrate.sources import rest, rest_parse
-from wpmigrate.sources.rest import ApiRoot, RESTSource, RestUnavailableError, discover_api_root
+from wpmigrate.sources.rest import RESTSource
+from wpmigrate.sources.rest_discovery import ApiRoot, RestUnavailableError, discover_api_root
 
 API = f"{RECORDED_BASE}/wp-json/"
 M = manifest()

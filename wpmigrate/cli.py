@@ -10,6 +10,7 @@ import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 from tabulate import tabulate
@@ -97,12 +98,38 @@ def source_options(command: Any) -> Any:
         default=0.0,
         help="Crawling: seconds between requests (robots.txt Crawl-delay wins when longer).",
     )(command)
+    command = click.option(
+        "--allow-origin",
+        "allow_origins",
+        multiple=True,
+        metavar="URL",
+        callback=_origins,
+        help="REST API: also talk to (and send --user's password to) this origin, e.g. "
+        "https://www.example.org when the site moved there. Repeatable. Without it, an API "
+        "link or redirect to another scheme, host or port is refused.",
+    )(command)
+    command = click.option(
+        "--max-response-mb",
+        type=click.IntRange(1, 100_000),
+        default=None,
+        metavar="MB",
+        help="REST API: refuse an answer larger than this once decoded (default 100).",
+    )(command)
     return click.option(
         "--concurrency",
         type=click.IntRange(1, 16),
         default=None,
         help="Requests in flight at once (default 4 for the REST API, 2 when crawling).",
     )(command)
+
+
+def _origins(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple:
+    """--allow-origin values: http(s) URLs with a host (only their origin counts)."""
+    for value in values:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise click.BadParameter(f"{value!r} is not an http(s) URL such as https://host")
+    return values
 
 
 def media_options(command: Any) -> Any:
@@ -193,6 +220,8 @@ def export_command(
     user: str | None,
     delay: float,
     concurrency: int | None,
+    allow_origins: tuple[str, ...],
+    max_response_mb: int | None,
     mappings: tuple[str, ...],
     include_internals: bool,
     full: bool,
@@ -215,7 +244,8 @@ def export_command(
     """
     files = media_settings(media, media_hosts, max_file_size, rewrite_links, concurrency)
     mapping = load_mapping(list(mappings), include_internals=include_internals)
-    reader = _open_source(source, mapping, via, user, concurrency, delay, quiet=quiet)
+    network = {"allow_origins": allow_origins, "max_response_mb": max_response_mb}
+    reader = _open_source(source, mapping, via, user, concurrency, delay, quiet=quiet, **network)
     _read_into(archive, reader, mapping, files, quiet=quiet, command="export", full=full)
 
 
@@ -236,6 +266,8 @@ def sync_command(
     user: str | None,
     delay: float,
     concurrency: int | None,
+    allow_origins: tuple[str, ...],
+    max_response_mb: int | None,
     mappings: tuple[str, ...],
     include_internals: bool,
     keep_history: bool,
@@ -262,8 +294,9 @@ def sync_command(
     files = media_settings(media, media_hosts, max_file_size, rewrite_links, concurrency)
     recorded_spec, recorded_mappings = recorded_source(archive)
     mapping = load_mapping(list(mappings) or recorded_mappings, include_internals=include_internals)
+    network = {"allow_origins": allow_origins, "max_response_mb": max_response_mb}
     reader = _open_source(
-        source or recorded_spec, mapping, via, user, concurrency, delay, quiet=quiet
+        source or recorded_spec, mapping, via, user, concurrency, delay, quiet=quiet, **network
     )
     _read_into(
         archive,
@@ -287,6 +320,8 @@ def _open_source(
     delay: float,
     *,
     quiet: bool,
+    allow_origins: tuple[str, ...],
+    max_response_mb: int | None,
 ) -> Source:
     return open_source(
         spec,
@@ -296,6 +331,8 @@ def _open_source(
         concurrency=concurrency,
         delay=delay,
         notify=None if quiet else _notify,
+        allow_origins=allow_origins,
+        max_response_mb=max_response_mb,
     )
 
 
@@ -368,6 +405,8 @@ def inspect_command(
     user: str | None,
     delay: float,
     concurrency: int | None,
+    allow_origins: tuple[str, ...],
+    max_response_mb: int | None,
     mapping_file: str | None,
     force: bool,
     as_json: bool,
@@ -382,7 +421,8 @@ def inspect_command(
       wpmigrate inspect https://example.org --write-mapping mappings/example.toml
     """
     mapping = load_mapping([])
-    reader = _open_source(source, mapping, via, user, concurrency, delay, quiet=False)
+    network = {"allow_origins": allow_origins, "max_response_mb": max_response_mb}
+    reader = _open_source(source, mapping, via, user, concurrency, delay, quiet=False, **network)
     report = inspect_source(reader, mapping)
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(report), indent=2, ensure_ascii=False))

@@ -46,6 +46,8 @@ from .safe_paths import (
     UnsafePathError,
     inside,
     make_parents,
+    open_for_read,
+    open_for_write,
     safe_relative_path,
     with_suffix_tag,
 )
@@ -355,7 +357,7 @@ class _Downloader:
         offset = self._resume_from(partial, sidecar, task.url)
         if offset and not on_disk:
             headers["Range"] = f"bytes={offset}-"
-            validator = json.loads(sidecar.read_text()).get("validator")
+            validator = _read_note(sidecar).get("validator")
             headers["If-Range"] = validator
         response = self._get(task.url, headers)
         try:
@@ -402,20 +404,17 @@ class _Downloader:
         if length is not None and start + length > limit:
             return _Outcome(task, "refused", error=f"larger than --max-file-size ({limit:,} B)")
         digest = hashlib.sha256()
-        if os.path.islink(partial.parent):
-            raise UnsafePathError(f"{partial.parent} is a symbolic link")
-        partial.parent.mkdir(exist_ok=True)
+        make_parents(self.root, PurePosixPath(PARTIAL_DIR, partial.name))
         if resuming:
-            with open(partial, "rb") as done:
+            with open_for_read(partial) as done:
                 for chunk in iter(lambda: done.read(CHUNK), b""):
                     digest.update(chunk)
         validator = response.headers.get("ETag") or response.headers.get("Last-Modified")
         if validator:
-            sidecar.write_text(json.dumps({"url": task.url, "validator": validator}))
-        flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-        flags |= os.O_APPEND if resuming else os.O_TRUNC
+            with open_for_write(sidecar) as note:
+                note.write(json.dumps({"url": task.url, "validator": validator}).encode())
         size, received = start, 0
-        with os.fdopen(os.open(partial, flags, 0o644), "wb") as out:
+        with open_for_write(partial, append=bool(resuming)) as out:
             for chunk in response.iter_content(CHUNK):
                 size += len(chunk)
                 received += len(chunk)
@@ -488,13 +487,20 @@ class _Downloader:
     def _resume_from(self, partial: Path, sidecar: Path, url: str) -> int:
         """Bytes already fetched of `url` by an earlier run, if the server can go on from there."""
         try:
-            note = json.loads(sidecar.read_text())
+            note = _read_note(sidecar)
             size = os.lstat(partial).st_size
         except (OSError, ValueError):
             return 0
         if note.get("url") != url or not note.get("validator") or os.path.islink(partial):
             return 0
         return size
+
+
+def _read_note(sidecar: Path) -> dict[str, Any]:
+    """A partial download's sidecar (its URL and validator), never read through a link."""
+    with open_for_read(sidecar) as stream:
+        note = json.loads(stream.read(64 * 1024))
+    return note if isinstance(note, dict) else {}
 
 
 def _row(outcome: _Outcome) -> dict[str, Any]:

@@ -13,17 +13,21 @@ inside the download folder and is a valid name on Linux, macOS and Windows:
   the original so two long names do not collide; at most 8 folders deep.
 
 `inside()` then joins the result to the folder and refuses any existing symlink on the
-way, so a link planted in the folder cannot redirect a write elsewhere.
+way, so a link planted in the folder cannot redirect a write elsewhere; `open_for_write()`
+and `open_for_read()` open the last part without following a link (O_NOFOLLOW, or an lstat
+check just before where the system has no such flag).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
 import unicodedata
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 MAX_SEGMENT_BYTES = 200
 MAX_DEPTH = 8
@@ -114,3 +118,29 @@ def make_parents(root: Path, relative: PurePosixPath) -> None:
                 current.mkdir()
         if not current.is_dir() or os.path.islink(current):
             raise UnsafePathError(f"{current} is not a folder")
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+
+
+def open_for_write(path: Path, *, append: bool = False) -> BinaryIO:
+    """`path` opened for writing (created, truncated or appended to), never through a link."""
+    flags = os.O_WRONLY | os.O_CREAT | _BINARY | (os.O_APPEND if append else os.O_TRUNC)
+    return os.fdopen(_open(path, flags), "ab" if append else "wb")
+
+
+def open_for_read(path: Path) -> BinaryIO:
+    """`path` opened for reading, refusing a symlink there rather than reading its target."""
+    return os.fdopen(_open(path, os.O_RDONLY | _BINARY), "rb")
+
+
+def _open(path: Path, flags: int) -> int:
+    if not _NOFOLLOW and os.path.islink(path):  # the portable fallback
+        raise UnsafePathError(f"{path} is a symbolic link")
+    try:
+        return os.open(path, flags | _NOFOLLOW, 0o644)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):
+            raise UnsafePathError(f"{path} is a symbolic link") from None
+        raise

@@ -9,7 +9,8 @@ from ..errors import SourceError
 from ..mapping import Mapping
 from .crawl import DEFAULT_CONCURRENCY as CRAWL_CONCURRENCY
 from .crawl import CrawlSource
-from .rest import RESTSource, RestUnavailableError
+from .rest import RESTSource
+from .rest_discovery import RestUnavailableError
 from .wxr import WXRSource
 
 VIA_CHOICES = ("auto", "rest", "crawl", "wxr")
@@ -29,11 +30,14 @@ def open_source(
     concurrency: int | None = None,
     delay: float = 0.0,
     notify: Callable[[str], None] | None = None,
+    allow_origins: tuple[str, ...] = (),
+    max_response_mb: int | None = None,
 ) -> WXRSource | RESTSource | CrawlSource:
     """The source that reads `spec`: a WXR file path or a site URL.
 
     For a URL, `via="auto"` asks the REST API first (one request) and, when it is switched
-    off or absent, crawls the HTML instead, telling `notify` why.
+    off or absent, crawls the HTML instead, telling `notify` why. The REST API is read
+    from the origin of `spec` and `allow_origins` only; `max_response_mb` caps one answer.
     """
     if not is_url(spec):
         if via not in ("auto", "wxr"):
@@ -53,6 +57,8 @@ def open_source(
         concurrency=concurrency or REST_CONCURRENCY,
         auth=auth,
         notify=notify,
+        allowed_origins=allow_origins,
+        max_response_bytes=max_response_mb * 1024 * 1024 if max_response_mb else None,
     )
     if via == "rest":
         return rest

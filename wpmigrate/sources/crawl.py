@@ -283,7 +283,7 @@ class CrawlSource:
                 if not any(t in content_type for t in HTML_TYPES):
                     raise SourceError(f"{url}: not an HTML page ({content_type or 'no type'})")
                 try:
-                    body = read_capped(response, self.max_page_bytes, url)
+                    body = read_capped(response, self.max_page_bytes, url, self.http.deadline)
                 except Skip as skip:
                     raise SourceError(skip.message) from None
             finally:

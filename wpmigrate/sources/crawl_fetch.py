@@ -8,12 +8,13 @@ reason the crawler counts, never an exception that ends the run.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
 from ..errors import SourceError
-from .http import HttpClient
+from .http import HttpClient, ResponseTooLarge, ResponseTooSlow, read_limited
 
 MAX_REDIRECTS = 5
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -59,7 +60,7 @@ def fetch(
             content_type = response.headers.get("Content-Type", "")
             if not any(t in content_type for t in types):
                 raise Skip("not-html", f"{url}: not what we read ({content_type or 'no type'})")
-            body = read_capped(response, max_bytes, url)
+            body = read_capped(response, max_bytes, url, http.deadline)
         finally:
             response.close()
         return url, dict(response.headers), body
@@ -75,18 +76,19 @@ def check_status(url: str, status: int) -> None:
         raise Skip(f"http-{status}", f"{url}: the server answered HTTP {status}")
 
 
-def read_capped(response: Any, max_bytes: int, url: str) -> bytes:
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise Skip("too-large", f"{url}: {int(declared):,} bytes, over the {max_bytes:,} limit")
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_content(64 * 1024):
-        size += len(chunk)
-        if size > max_bytes:
-            raise Skip("too-large", f"{url}: over the {max_bytes:,} byte limit")
-        chunks.append(chunk)
-    return b"".join(chunks)
+def read_capped(response: Any, max_bytes: int, url: str, seconds: float) -> bytes:
+    """The body, read by the HTTP module's one capped reader within `seconds`; a page too
+    large or too slow is a Skip."""
+    try:
+        return read_limited(
+            response, max_bytes=max_bytes, deadline=time.monotonic() + seconds, url=url
+        )
+    except ResponseTooLarge as exc:
+        raise Skip("too-large", str(exc)) from None
+    except ResponseTooSlow as exc:
+        raise Skip("too-slow", str(exc)) from None
+    except SourceError as exc:
+        raise Skip("unreachable", str(exc)) from None
 
 
 def decode(body: bytes, content_type: str) -> str:

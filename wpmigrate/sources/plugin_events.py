@@ -15,6 +15,9 @@ Parsing is in `wpmigrate.events`.
 
 from __future__ import annotations
 
+import itertools
+import math
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -26,7 +29,7 @@ from .. import events as ev
 from ..errors import SourceError
 from ..model import Record
 from .base import SourceState
-from .http import HttpClient
+from .http import HttpClient, ordered_window, read_start
 
 TEC_NAMESPACE = "tribe/events/v1"
 TEC_PER_PAGE = 50  # the endpoint's maximum (filter tribe_rest_event_max_per_page)
@@ -56,15 +59,24 @@ def tec_records(
     concurrency: int,
     warn: Callable[[str], None],
 ) -> Iterator[Record]:
-    """Every TEC event (and, `with_items`, its post and terms), pages fetched concurrently."""
+    """Every TEC event (and, `with_items`, its post and terms), pages fetched concurrently,
+    up to what its total allows and the first page that brings no new event."""
     first, pages = _tec_page(get, route, warn, 1)
     terms_sent: set[int] = set()
+    seen: set[int] = set()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        rest = pool.map(lambda n: _tec_page(get, route, warn, n)[0], range(2, pages + 1))
-        for rows in (first, *rest):
-            for row in rows:
-                if not isinstance(row, dict) or not ev.to_int(row.get("id")):
-                    continue
+
+        def fetch(page: int) -> list[dict[str, Any]]:
+            return _tec_page(get, route, warn, page)[0]
+
+        later = ordered_window(pool, fetch, range(2, pages + 1), concurrency * 2)
+        for rows in itertools.chain([first], (rows for _, rows in later)):
+            ids = {ev.to_int(row.get("id")): row for row in rows if isinstance(row, dict)}
+            fresh = [row for event_id, row in ids.items() if event_id and event_id not in seen]
+            if not fresh:
+                break  # an empty or repeated page: the end, whatever the page count said
+            seen.update(ids)
+            for row in fresh:
                 if with_items:
                     yield from _new_terms(row, terms_sent)
                     yield ev.tec_item_from_rest(row, row.get("rest_url") or "")
@@ -97,6 +109,9 @@ def _tec_page(
     rows = body.get("events") if isinstance(body, dict) else None
     if not isinstance(rows, list):
         raise SourceError(f"{url}: unexpected answer from The Events Calendar")
+    total = ev.to_int(response.headers.get("X-TEC-Total")) or ev.to_int(body.get("total"))
+    if total is not None:
+        return rows, math.ceil(total / TEC_PER_PAGE)
     pages = ev.to_int(response.headers.get("X-TEC-TotalPages")) or ev.to_int(
         body.get("total_pages")
     )
@@ -178,13 +193,17 @@ def fetch_ical(http: HttpClient, url: str, warn: Callable[[str], None]) -> bytes
     except SourceError as exc:
         warn(f"{url}: {exc}")
         return None
+    deadline = time.monotonic() + http.deadline
     try:
         if response.status_code != 200:
             return None
-        head = response.raw.read(512, decode_content=True) or b""
+        head = read_start(response, max_bytes=512, deadline=deadline, url=url)
         if not ev.looks_like_ical(head, response.headers.get("Content-Type", "")):
             return None
-        body = head + (response.raw.read(AI1EC_MAX_BYTES, decode_content=True) or b"")
+        body = head + read_start(response, max_bytes=AI1EC_MAX_BYTES, deadline=deadline, url=url)
+    except SourceError as exc:
+        warn(str(exc))
+        return None
     finally:
         response.close()
     if len(body) > AI1EC_MAX_BYTES:

@@ -1,20 +1,22 @@
-"""Read a live site through the WordPress REST API.
+"""Read a live site through the WordPress REST API: its collections, paged and checked.
 
-Requests are few and small: `per_page=100`, `_fields` naming only what the model needs, no
-`_embed`, `orderby=id` for stable paging. The first page of every collection is fetched
-concurrently (it tells the page count), then all remaining pages of all collections go
-through one bounded window of concurrent requests, yielded in order.
+Finding the API, the site and its types and taxonomies is rest_discovery.py's job; turning
+rows into records is rest_parse.py's. Requests are few and small: `per_page=100`, `_fields`
+naming only what the model needs, no `_embed`, `orderby=id` for stable paging. The first
+page of every collection is fetched concurrently (it tells the page count), then all
+remaining pages of all collections go through one bounded window of concurrent requests,
+yielded in order, and what arrived is checked against X-WP-Total (see `Listing`).
 """
 
 from __future__ import annotations
 
 import functools
-import re
+import itertools
+import math
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 
@@ -35,19 +37,31 @@ from .plugin_events import (
     shortlink_id,
     tec_records,
 )
+from .rest_discovery import (
+    INDEX_FIELDS,
+    ApiRoot,
+    RestUnavailableError,
+    described,
+    discover_api_root,
+    error_code,
+    http_error,
+    is_json,
+    refuse_credentials_in,
+    site_from_index,
+)
 from .rest_parse import (
     author_from_rest,
     comment_from_rest,
-    float_or_none,
+    is_id,
     item_from_rest,
+    mapping_of,
     media_from_rest,
     term_from_rest,
+    text,
 )
 from .rest_plan import PROBE_PARAMS, Sweep, batches, gone_reason, probe_of, unchanged
 
 PER_PAGE = 100
-PASSWORD_ENV = "WPMIGRATE_APP_PASSWORD"  # read by the CLI; named here for error messages
-API_REL = "https://api.w.org/"
 ITEM_FIELDS = (
     "id,date,date_gmt,modified_gmt,slug,status,type,link,title,content,excerpt,author,"
     "featured_media,comment_status,sticky,parent,menu_order,meta,acf"
@@ -62,48 +76,35 @@ TERM_FIELDS = "id,name,slug,taxonomy,parent,description,count"
 USER_FIELDS = "id,name,slug"
 USER_EDIT_FIELDS = USER_FIELDS + ",username"  # the login, for authenticated runs only
 COMMENT_FIELDS = "id,post,parent,author_name,author_url,date_gmt,content,status,type"
-INDEX_FIELDS = "name,description,url,home,gmt_offset,timezone_string,namespaces"
 # Collections read whole on every run (no probe): what a sync marks when they drop an id.
 UNTRACKED_TOMBSTONES = {"terms": "term", "comments": "comment"}
 
 
-class RestUnavailableError(SourceError):
-    """The site has no usable REST API for us (switched off, blocked, or not WordPress).
-
-    `wpmigrate export --via auto` falls back to crawling the HTML when it sees this.
-    """
-
-
-@dataclass
-class ApiRoot:
-    """The API root: pretty (`/wp-json/`) or plain (`/?rest_route=/`) permalinks."""
-
-    url: str
-
-    def route(self, route: str, params: dict[str, Any] | None = None) -> str:
-        route = route.lstrip("/")
-        query = urlencode(params or {}, safe=",")
-        parts = urlsplit(self.url)
-        if "rest_route=" in parts.query:
-            query = urlencode({"rest_route": "/" + route}, safe="/") + (
-                "&" + query if query else ""
-            )
-            return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
-        base = self.url if self.url.endswith("/") else self.url + "/"
-        return base + route + ("?" + query if query else "")
-
-
 @dataclass
 class Listing:
-    """One paged GET of a REST list endpoint: route and params, then what page 1 said."""
+    """One paged GET of a REST list endpoint: route and params, then what page 1 said.
+
+    Nothing a server says about its pages is taken on trust: `pages` is what `X-WP-Total`
+    allows (a lying `X-WP-TotalPages` cannot add pages), `totals` collects the `X-WP-Total`
+    of every page (a listing that changed while read shows there), and `repeated` notes a
+    page that brought only rows already read.
+    """
 
     route: str
     params: dict[str, Any]
     optional: bool = False  # a 401/403 means "not visible to us", not a failed export
     visible: bool = True
-    total: int = 0
+    total: int = 0  # rows the listing holds: X-WP-Total, else what page 1 brought
+    counted: bool = False  # whether `total` is the server's X-WP-Total
     pages: int = 0
     first_rows: list[dict[str, Any]] = field(default_factory=list)
+    totals: set[int] = field(default_factory=set)
+    repeated: int = 0  # the first page that repeated earlier rows, if any
+    malformed: int = 0  # rows without a usable id: sent, counted, not kept
+
+    def include(self, ids: Iterable[int]) -> Listing:
+        """The same listing narrowed to `ids` (at most PER_PAGE of them)."""
+        return Listing(self.route, {**self.params, "include": ",".join(map(str, ids))})
 
 
 @dataclass
@@ -137,14 +138,21 @@ class RESTSource:
         auth: tuple[str, str] | None = None,
         client: HttpClient | None = None,
         notify: Callable[[str], None] | None = None,
+        allowed_origins: Iterable[str] = (),
+        max_response_bytes: int | None = None,
     ):
+        """Requests go only to the origin of `url` and the `allowed_origins` (--allow-origin):
+        a Link header or redirect elsewhere is refused, and credentials never leave them."""
         refuse_credentials_in(url)
         self.start_url = url
         self.skip_types = set(skip_types)
         self.skip_taxonomies = set(skip_taxonomies)
         self.concurrency = max(1, concurrency)
         self.authenticated = auth is not None
-        self.http = client or HttpClient(concurrency=self.concurrency, auth=auth)
+        limits = {"max_response_bytes": max_response_bytes} if max_response_bytes else {}
+        self.http = client or HttpClient(
+            concurrency=self.concurrency, auth=auth, origins=[url, *allowed_origins], **limits
+        )
         self.root: ApiRoot | None = None
         self.skipped: dict[str, int] = {}
         self.warnings: list[str] = []
@@ -183,11 +191,11 @@ class RESTSource:
         response = self.http.get(url)
         if response.status_code in (401, 403) and optional:
             return None, response
-        if response.status_code == 400 and _error_code(response) == "rest_post_invalid_page_number":
+        if response.status_code == 400 and error_code(response) == "rest_post_invalid_page_number":
             return [], response
         if response.status_code >= 400:
-            message = _http_error(url, response, self.authenticated)
-            refused = {"status": response.status_code, "code": _error_code(response)}
+            message = http_error(url, response, self.authenticated)
+            refused = {"status": response.status_code, "code": error_code(response)}
             if response.status_code in (401, 403, 404) and "authentication" not in message:
                 raise RestUnavailableError(message, **refused)
             raise SourceError(message, **refused)
@@ -218,19 +226,9 @@ class RESTSource:
     def _read_site(self) -> Site:
         root = self.discover()
         index, _ = self.get_json(root.route("", {"_fields": INDEX_FIELDS}))
-        if not isinstance(index, dict) or "namespaces" not in index:
-            raise RestUnavailableError(f"{root.url}: this is not a WordPress REST API index")
-        self.namespaces = list(index.get("namespaces") or [])
-        return Site(
-            title=index.get("name", ""),
-            url=index.get("home") or index.get("url", ""),
-            description=index.get("description", ""),
-            source_kind="rest",
-            source_location=root.url,
-            rest_namespaces=self.namespaces,
-            timezone=index.get("timezone_string", ""),
-            gmt_offset=float_or_none(index.get("gmt_offset")),
-        )
+        site = site_from_index(index, root.url, self._malformed)
+        self.namespaces = site.rest_namespaces
+        return site
 
     def _listing(self, what: str) -> Any:
         """The answer of wp/v2/`what`: the one `site()` fetched, or a new request."""
@@ -251,6 +249,8 @@ class RESTSource:
         taxonomies = self._listing("taxonomies")
         if not isinstance(types, dict) or not isinstance(taxonomies, dict):
             raise SourceError(f"{root.url}: unexpected answer from wp/v2/types")
+        types = described("wp/v2/types", types, self._malformed)
+        taxonomies = described("wp/v2/taxonomies", taxonomies, self._malformed)
         found: list[Collection] = [
             Collection(
                 "users",
@@ -264,12 +264,12 @@ class RESTSource:
             if name in self.skip_taxonomies:
                 self.skipped[f"taxonomy:{name}"] = self.skipped.get(f"taxonomy:{name}", 0) + 1
                 continue
-            base = tax.get("rest_base") or name
+            base = text(tax.get("rest_base")) or name
             self.taxonomy_bases[name] = base
             found.append(
                 Collection(
                     f"terms:{name}",
-                    f"{tax.get('rest_namespace') or 'wp/v2'}/{base}",
+                    f"{text(tax.get('rest_namespace')) or 'wp/v2'}/{base}",
                     {"_fields": TERM_FIELDS, "orderby": "id", "hide_empty": "false"},
                     term_from_rest,
                     optional=True,
@@ -291,22 +291,21 @@ class RESTSource:
             if name in self.skip_types:
                 self.skipped[name] = self.skipped.get(name, 0) + 1
                 continue
-            base = info.get("rest_base") or name
+            base = text(info.get("rest_base")) or name
+            type_taxonomies = [t for t in info.get("taxonomies") or [] if isinstance(t, str)]
             term_fields = [
-                self.taxonomy_bases[t]
-                for t in info.get("taxonomies", [])
-                if t in self.taxonomy_bases
+                self.taxonomy_bases[t] for t in type_taxonomies if t in self.taxonomy_bases
             ]
             params = {"_fields": ",".join([ITEM_FIELDS, *term_fields]), **context}
             if self.authenticated:
                 params["status"] = "any"
-            route = f"{info.get('rest_namespace') or 'wp/v2'}/{base}"
+            route = f"{text(info.get('rest_namespace')) or 'wp/v2'}/{base}"
             found.append(
                 Collection(
                     f"items:{name}",
                     route,
                     params,
-                    self._item_parser(name, route, info.get("taxonomies", [])),
+                    self._item_parser(name, route, type_taxonomies),
                     optional=True,
                     tracked=True,
                     sweep_fields=",".join(["id,modified_gmt", *term_fields]),
@@ -430,14 +429,24 @@ class RESTSource:
         links: dict[str, int] = {}
         page, pages = 1, 1
         while page <= pages:
-            params = {"_fields": "id,link", "per_page": 100, "page": page, "orderby": "id"}
+            params = {"_fields": "id,link", "per_page": PER_PAGE, "page": page, "orderby": "id"}
             body, response = self.get_json(
                 self.root.route(collection.route, {**collection.params, **params}), optional=True
             )
             if not isinstance(body, list):
                 break
-            links.update({row["link"]: row["id"] for row in body if row.get("link")})
-            pages = ev.to_int(response.headers.get("X-WP-TotalPages")) or 1
+            found = {
+                row["link"]: row["id"]
+                for row in body
+                if isinstance(row, dict)
+                and isinstance(row.get("link"), str)
+                and is_id(row.get("id"))
+            }
+            if not found.keys() - links.keys():
+                break  # an empty page, or one repeating the last: the end, whatever it says
+            links.update(found)
+            total = header_count(response.headers.get("X-WP-Total"))
+            pages = math.ceil(total / PER_PAGE) if total is not None else pages + 1
             page += 1
         return links
 
@@ -474,11 +483,11 @@ class RESTSource:
         if not sweep.visible:
             return
         fetched = pool.map(
-            lambda ids: self._page(collection.listing(include=",".join(map(str, ids))), 1),
+            lambda ids: self._page(collection.listing().include(ids), 1),
             batches(found.changed, PER_PAGE),
         )
         for rows in fetched:
-            yield from self._parsed(collection, rows)
+            yield from self._parsed(collection, self._fresh(sweep, rows, set()))
         gone = found.gone()
         if self.state.detect_deletions and gone:
             kind = "media" if collection.name == "media" else "item"
@@ -491,8 +500,8 @@ class RESTSource:
         params = {"_fields": "id,status", **({"context": "edit"} if self.authenticated else {})}
         response = self.http.get(self.root.route(f"{collection.route}/{item_id}", params))
         status = None
-        if response.ok and _is_json(response):
-            status = response.json().get("status") or ""
+        if response.ok and is_json(response):
+            status = text(mapping_of(response.json()).get("status"))
         return gone_reason(response.status_code, status)
 
     def _listed(
@@ -530,21 +539,107 @@ class RESTSource:
                 self.users_visible = False
             return
         listing.first_rows = _rows_of(body, url)
-        listing.total = int_or(response.headers.get("X-WP-Total"), len(listing.first_rows))
-        listing.pages = int_or(response.headers.get("X-WP-TotalPages"), 1)
+        total = header_count(response.headers.get("X-WP-Total"))
+        listing.counted = total is not None
+        listing.total = total if total is not None else len(listing.first_rows)
+        if total is not None:
+            listing.totals.add(total)
+            listing.pages = max(1, math.ceil(total / PER_PAGE))
+        else:  # no count: TotalPages, read until an empty or repeated page
+            listing.pages = header_count(response.headers.get("X-WP-TotalPages")) or 1
 
     def _rows(self, listing: Listing, pool: ThreadPoolExecutor) -> Iterator[dict[str, Any]]:
-        yield from listing.first_rows
-        listing.first_rows = []
-        pages = range(2, listing.pages + 1)
+        """Every row of the listing once, checked against its X-WP-Total (see `_check`)."""
+        seen: set[int] = set()
+        yield from self._paged(listing, pool, seen)
+        if listing.visible and listing.counted and len(seen) + listing.malformed < listing.total:
+            yield from self._close_gap(listing, pool, seen)
+            self._check(listing, len(seen) + listing.malformed)
+
+    def _paged(
+        self, listing: Listing, pool: ThreadPoolExecutor, seen: set[int]
+    ) -> Iterator[dict[str, Any]]:
+        """Rows not seen yet, page by page, up to the first empty or repeated page."""
+        first, listing.first_rows = listing.first_rows, []
+        pages = itertools.chain([(1, first)], self._later_pages(listing, pool))
+        for page, rows in pages:
+            fresh = self._fresh(listing, rows, seen)
+            if not fresh:
+                if rows and not listing.repeated:
+                    listing.repeated = page
+                return
+            yield from fresh
+
+    def _later_pages(
+        self, listing: Listing, pool: ThreadPoolExecutor
+    ) -> Iterator[tuple[int, list[dict[str, Any]]]]:
         fetch = functools.partial(self._page, listing)
-        for _, rows in ordered_window(pool, fetch, pages, self.concurrency * 2):
-            yield from rows
+        yield from ordered_window(pool, fetch, range(2, listing.pages + 1), self.concurrency * 2)
+
+    def _fresh(
+        self, listing: Listing, rows: list[dict[str, Any]], seen: set[int]
+    ) -> list[dict[str, Any]]:
+        fresh = []
+        for row in rows:
+            row_id = row.get("id")
+            if not is_id(row_id):
+                listing.malformed += 1
+                self._malformed(listing.route, f"a row whose id is {row_id!r}")
+            elif row_id not in seen:
+                seen.add(row_id)
+                fresh.append(row)
+        return fresh
+
+    def _close_gap(
+        self, listing: Listing, pool: ThreadPoolExecutor, seen: set[int]
+    ) -> Iterator[dict[str, Any]]:
+        """Rows the pages missed: when the listing changed while read (offsets shift) or
+        repeated itself, sweep its ids once and fetch the missing ones with `include=`."""
+        changed = len(listing.totals) > 1 or listing.repeated
+        if not changed and listing.route == "wp/v2/media":
+            return  # WordPress counts attachments of unpublished posts it then hides
+        ids = Listing(listing.route, {**listing.params, "_fields": "id"}, listing.optional)
+        self._first_page(ids)
+        swept = {row["id"] for row in self._paged(ids, pool, set())}
+
+        def fetch(batch: list[int]) -> list[dict[str, Any]]:
+            return self._page(listing.include(batch), 1)
+
+        for rows in pool.map(fetch, batches(sorted(swept - seen), PER_PAGE)):
+            yield from self._fresh(listing, rows, seen)
+
+    def _check(self, listing: Listing, found: int) -> None:
+        """Fewer rows than X-WP-Total after closing the gap: fail, naming the count missing
+        (media only warns: WordPress counts attachments it then hides from the listing)."""
+        missing = listing.total - found
+        if missing <= 0:
+            return
+        why = (
+            f"page {listing.repeated} repeated rows already read"
+            if listing.repeated
+            else "its pages hold fewer rows than its X-WP-Total"
+        )
+        message = f"{listing.route}: {missing} of {listing.total} rows missing ({why})"
+        if listing.route == "wp/v2/media" and not listing.repeated:
+            self.skipped[f"unlisted:{listing.route}"] = missing
+            self.warn(message + "; attachments of unpublished posts are hidden this way")
+            return
+        raise SourceError(message + "; the site's listing cannot be trusted")
 
     def _page(self, listing: Listing, page: int) -> list[dict[str, Any]]:
         url = self.root.route(listing.route, self._page_params(listing, page))
-        body, _ = self.get_json(url, optional=listing.optional)
+        body, response = self.get_json(url, optional=listing.optional)
+        total = header_count(response.headers.get("X-WP-Total"))
+        if total is not None and "include" not in listing.params:
+            listing.totals.add(total)
         return _rows_of(body, url) if body is not None else []
+
+    def _malformed(self, route: str, what: str) -> None:
+        """Something of the wrong JSON type, left out: counted, and told once per route."""
+        key = f"malformed:{route}"
+        self.skipped[key] = self.skipped.get(key, 0) + 1
+        if self.skipped[key] == 1:
+            self.warn(f"{route}: {what} left out (not what WordPress sends)")
 
     # -- JSON -> model (rest_parse.py) ----------------------------------------------------
 
@@ -574,105 +669,15 @@ class RESTSource:
             yield Author(id=author_id, name=f"user {author_id}")
 
 
-def refuse_credentials_in(url: str) -> None:
-    """A user or password in the URL would be sent, and written to the archive with every
-    item's URL: refuse it and say how to authenticate instead (without echoing it)."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return
-    host = parts.netloc.rpartition("@")[2]
-    shown = urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, ""))
-    raise SourceError(
-        f"{shown}: credentials in the URL are not accepted (they would be stored with every "
-        f"item); use --user NAME and the application password in ${PASSWORD_ENV}"
-    )
-
-
-def discover_api_root(http: HttpClient, url: str) -> ApiRoot:
-    """Find the REST API root from any URL of the site (see wordpress-sources.md §A)."""
-    parts = urlsplit(url)
-    if not parts.scheme or not parts.netloc:
-        raise SourceError(f"{url}: not a URL")
-    if "rest_route=" in parts.query or parts.path.rstrip("/").endswith("/wp-json"):
-        return ApiRoot(url if "rest_route=" in parts.query else url.rstrip("/") + "/")
-    # HEAD first: WordPress sends the Link header and stops before rendering the page.
-    head = http.head(url, allow_redirects=True)
-    link = head.links.get(API_REL) if head.links else None
-    if link and link.get("url"):
-        return ApiRoot(link["url"])
-    response = http.get(url, allow_redirects=True)
-    link = response.links.get(API_REL) if response.links else None
-    if link and link.get("url"):
-        return ApiRoot(link["url"])
-    content_type = response.headers.get("Content-Type", "")
-    if "html" in content_type:
-        match = re.search(
-            r"""<link[^>]+rel=["']https://api\.w\.org/["'][^>]*>""", response.text[:200_000]
-        )
-        if match:
-            href = re.search(r"""href=["']([^"']+)["']""", match.group(0))
-            if href:
-                return ApiRoot(urljoin(response.url, href.group(1)))
-    site = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/", "", ""))
-    for candidate in (urljoin(site, "wp-json/"), site + "?rest_route=/"):
-        probe = http.get(candidate)
-        if probe.status_code == 200 and _is_json(probe):
-            return ApiRoot(candidate)
-        if probe.status_code in (401, 403) and _is_json(probe):
-            raise RestUnavailableError(
-                _http_error(candidate, probe, False),
-                status=probe.status_code,
-                code=_error_code(probe),
-            )
-    if response.status_code >= 400:
-        raise RestUnavailableError(
-            f"{url}: the site answered HTTP {response.status_code}", status=response.status_code
-        )
-    raise RestUnavailableError(
-        f"{url}: no WordPress REST API found (not WordPress, or the API is switched off); "
-        "try a WXR export file or --via crawl"
-    )
-
-
-def _http_error(url: str, response: requests.Response, authenticated: bool) -> str:
-    code = _error_code(response)
-    status = response.status_code
-    if code in ("incorrect_password", "invalid_username", "invalid_email") or (
-        authenticated and status == 401
-    ):
-        reason = f"HTTP {status} {code}" if code else f"HTTP {status}"
-        return f"{url}: authentication failed ({reason}): check --user and the application password"
-    if status in (401, 403):
-        return (
-            f"{url}: the REST API is switched off for us (HTTP {status}"
-            f"{' ' + code if code else ''}); use --via crawl or a WXR export file"
-        )
-    if status == 404:
-        return f"{url}: not found (HTTP 404{' ' + code if code else ''})"
-    return f"{url}: the server answered HTTP {status}{' ' + code if code else ''}"
-
-
-def _error_code(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    return body.get("code", "") if isinstance(body, dict) else ""
-
-
-def _is_json(response: requests.Response) -> bool:
-    if "json" not in response.headers.get("Content-Type", ""):
-        return False
-    try:
-        response.json()
-    except ValueError:
-        return False
-    return True
-
-
 def _rows_of(body: Any, url: str) -> list[dict[str, Any]]:
     if isinstance(body, dict) and isinstance(body.get("events"), list):
         return body["events"]
     if not isinstance(body, list):
         raise SourceError(f"{url}: expected a list of records, got {type(body).__name__}")
-    return [row for row in body if isinstance(row, dict) and "id" in row]
+    return [row for row in body if isinstance(row, dict)]
+
+
+def header_count(value: str | None) -> int | None:
+    """A count header (X-WP-Total, X-WP-TotalPages) as a non-negative int, else None."""
+    count = int_or(value, None)
+    return count if count is not None and count >= 0 else None

@@ -3,6 +3,11 @@
 What WordPress's REST answers look like, and how they differ from a WXR export of the same
 site, is handled here: `raw` versus `rendered` fields, the excerpt WordPress makes up for an
 empty attachment caption, ACF's empty values, GMT times without their `Z`.
+
+Every value is read through a typed accessor (`text`, `object_id`, `ids`, `utc`...): a server
+that sends a list where a name belongs, or a number where a date belongs, gives an empty
+value, never an AttributeError. Rows without a usable id never get here (rest.py skips and
+counts them).
 """
 
 from __future__ import annotations
@@ -17,54 +22,82 @@ from ..model import Author, Comment, Item, Media, Term
 COMMENT_STATUS = {"approved": "approved", "hold": "pending", "spam": "spam", "trash": "trash"}
 
 
+def is_id(value: Any) -> bool:
+    """A WordPress object id: a positive integer (JSON true is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def object_id(value: Any) -> int | None:
+    """An id field (`parent`, `author`, `post`...): the id, or None for 0 and for junk."""
+    return value if is_id(value) else None
+
+
+def ids(value: Any) -> list[int]:
+    """A list of ids (`categories`, `tags`...), junk left out."""
+    return [v for v in value if is_id(v)] if isinstance(value, list) else []
+
+
+def text(value: Any, default: str = "") -> str:
+    return value if isinstance(value, str) else default
+
+
+def number(value: Any) -> int | None:
+    """A count or a size: a non-negative int, else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def mapping_of(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def author_from_rest(row: dict[str, Any]) -> Author:
     return Author(
         id=row["id"],
-        login=row.get("username", ""),
-        name=row.get("name", ""),
-        slug=row.get("slug", ""),
+        login=text(row.get("username")),
+        name=text(row.get("name")),
+        slug=text(row.get("slug")),
     )
 
 
 def term_from_rest(row: dict[str, Any]) -> Term:
     return Term(
         id=row["id"],
-        taxonomy=row.get("taxonomy", ""),
-        name=row.get("name", ""),
-        slug=row.get("slug", ""),
-        parent_id=row.get("parent") or None,
-        description=row.get("description", ""),
-        count=row.get("count"),
+        taxonomy=text(row.get("taxonomy")),
+        name=text(row.get("name")),
+        slug=text(row.get("slug")),
+        parent_id=object_id(row.get("parent")),
+        description=text(row.get("description")),
+        count=number(row.get("count")),
     )
 
 
 def media_from_rest(row: dict[str, Any], *, source_url: str) -> Media:
-    details = row.get("media_details") or {}
-    url = row.get("source_url", "")
+    details = mapping_of(row.get("media_details"))
+    url = text(row.get("source_url"))
     description = _rendered(row.get("description"))
     caption = _rendered(row.get("caption"))
     if isinstance(row.get("caption"), dict) and "raw" in row["caption"]:
-        caption = row["caption"]["raw"] or ""  # context=edit: what the author wrote
+        caption = text(row["caption"]["raw"])  # context=edit: what the author wrote
     elif generated_caption(caption, description):
         caption = ""
     return Media(
         id=row["id"],
         url=url,
-        item_id=row.get("post") or None,
-        mime_type=row.get("mime_type", ""),
+        item_id=object_id(row.get("post")),
+        mime_type=text(row.get("mime_type")),
         title=_raw_or_rendered(row.get("title")),
         caption=caption,
-        alt=row.get("alt_text", ""),
+        alt=text(row.get("alt_text")),
         description=_PREPENDED_ATTACHMENT.sub("", description, count=1),
-        width=details.get("width"),
-        height=details.get("height"),
-        filesize=details.get("filesize"),
-        file=details.get("file") or upload_path(url),
+        width=number(details.get("width")),
+        height=number(details.get("height")),
+        filesize=number(details.get("filesize")),
+        file=text(details.get("file")) or upload_path(url),
         date_gmt=utc(row.get("date_gmt")),
         modified_gmt=utc(row.get("modified_gmt")),
-        author_id=row.get("author") or None,
-        slug=row.get("slug", ""),
-        status=row.get("status", "inherit"),
+        author_id=object_id(row.get("author")),
+        slug=text(row.get("slug")),
+        status=text(row.get("status"), "inherit"),
         source_url=source_url,
     )
 
@@ -73,27 +106,27 @@ def item_from_rest(
     row: dict[str, Any], *, post_type: str, term_fields: list[str], source_url: str
 ) -> Item:
     """A post of any type; `term_fields` are the row's taxonomy fields (`categories`...)."""
-    content = row.get("content") or {}
+    content = row.get("content")
     return Item(
         id=row["id"],
-        type=row.get("type", post_type),
-        status=row.get("status", "publish"),
+        type=text(row.get("type"), post_type) or post_type,
+        status=text(row.get("status"), "publish"),
         title=_raw_or_rendered(row.get("title")),
-        slug=row.get("slug", ""),
-        content_html=content.get("rendered", "") if isinstance(content, dict) else "",
+        slug=text(row.get("slug")),
+        content_html=_rendered(content),
         excerpt_html=_rendered(row.get("excerpt")),
-        date=row.get("date"),
+        date=text(row.get("date")) or None,
         date_gmt=utc(row.get("date_gmt")),
         modified_gmt=utc(row.get("modified_gmt")),
-        author_id=row.get("author") or None,
-        parent_id=row.get("parent") or None,
-        menu_order=row.get("menu_order") or 0,
-        link=row.get("link", ""),
-        password_protected=bool(isinstance(content, dict) and content.get("protected")),
-        sticky=bool(row.get("sticky")),
-        featured_media_id=row.get("featured_media") or None,
-        comment_status=row.get("comment_status", ""),
-        term_ids=[t for f in term_fields for t in (row.get(f) or [])],
+        author_id=object_id(row.get("author")),
+        parent_id=object_id(row.get("parent")),
+        menu_order=row["menu_order"] if isinstance(row.get("menu_order"), int) else 0,
+        link=text(row.get("link")),
+        password_protected=bool(isinstance(content, dict) and content.get("protected") is True),
+        sticky=row.get("sticky") is True,
+        featured_media_id=object_id(row.get("featured_media")),
+        comment_status=text(row.get("comment_status")),
+        term_ids=[t for f in term_fields for t in ids(row.get(f))],
         fields=_fields_of(row),
         source="rest",
         source_url=source_url,
@@ -101,23 +134,24 @@ def item_from_rest(
 
 
 def comment_from_rest(row: dict[str, Any]) -> Comment:
+    status = text(row.get("status"))
     return Comment(
         id=row["id"],
-        item_id=row.get("post"),
-        parent_id=row.get("parent") or None,
-        author_name=row.get("author_name", ""),
-        author_url=row.get("author_url", ""),
+        item_id=object_id(row.get("post")),
+        parent_id=object_id(row.get("parent")),
+        author_name=text(row.get("author_name")),
+        author_url=text(row.get("author_url")),
         date_gmt=utc(row.get("date_gmt")),
         content_html=_rendered(row.get("content")),
-        status=COMMENT_STATUS.get(row.get("status", ""), row.get("status", "")),
-        type=row.get("type") or "comment",
+        status=COMMENT_STATUS.get(status, status),
+        type=text(row.get("type")) or "comment",
     )
 
 
 def _rendered(value: Any) -> str:
     if isinstance(value, dict):
-        return value.get("rendered", "") or ""
-    return value or "" if isinstance(value, str) else ""
+        return text(value.get("rendered"))
+    return text(value)
 
 
 # `prepend_attachment` puts a link to the file (or an <img>) before an attachment's content.
@@ -160,8 +194,8 @@ def _raw_or_rendered(value: Any) -> str:
     return _rendered(value)
 
 
-def utc(value: str | None) -> str | None:
-    if not value:
+def utc(value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
         return None
     return value if value.endswith("Z") or "+" in value[10:] else value + "Z"
 

@@ -15,15 +15,17 @@ from typing import Any
 
 from ..values import int_or
 from .base import Versions
-from .rest_parse import utc
+from .rest_parse import ids, is_id, utc
 
 PROBE_PARAMS = {"per_page": 1, "orderby": "modified", "order": "desc", "_fields": "id,modified_gmt"}
 
 
 def probe_of(body: list[dict[str, Any]], total: str | None) -> dict[str, Any]:
     """The checkpoint a probe answer stands for: row count and newest (modified, id)."""
-    newest = [body[0].get("modified_gmt"), body[0]["id"]] if body else None
-    return {"total": int_or(total, len(body)), "newest": newest}
+    first = body[0] if isinstance(body, list) and body and isinstance(body[0], dict) else {}
+    modified = first.get("modified_gmt") if isinstance(first.get("modified_gmt"), str) else None
+    newest = [modified, first["id"]] if is_id(first.get("id")) else None
+    return {"total": int_or(total, len(body) if isinstance(body, list) else 0), "newest": newest}
 
 
 def unchanged(probe: dict[str, Any] | None, checkpoint: dict[str, Any] | None) -> bool:
@@ -41,7 +43,7 @@ class Sweep:
 
     def see(self, rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
-            terms = tuple(sorted(t for f in self.term_fields for t in (row.get(f) or [])))
+            terms = tuple(sorted(t for f in self.term_fields for t in ids(row.get(f))))
             before = self.known.pop(row["id"], None)
             if before is None or before != (utc(row.get("modified_gmt")), terms):
                 self.changed.append(row["id"])
