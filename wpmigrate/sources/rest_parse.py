@@ -12,7 +12,8 @@ from html import unescape
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..model import Author, Comment, Item, Media, Term
+from ..model import Author, Comment, Item, Media, Term, TermIds
+from ..values import wp_id
 
 COMMENT_STATUS = {"approved": "approved", "hold": "pending", "spam": "spam", "trash": "trash"}
 
@@ -70,9 +71,9 @@ def media_from_rest(row: dict[str, Any], *, source_url: str) -> Media:
 
 
 def item_from_rest(
-    row: dict[str, Any], *, post_type: str, term_fields: list[str], source_url: str
+    row: dict[str, Any], *, post_type: str, term_ids: list[int], source_url: str
 ) -> Item:
-    """A post of any type; `term_fields` are the row's taxonomy fields (`categories`...)."""
+    """A post of any type; `term_ids` are its terms' archive ids (see `terms_of`)."""
     content = row.get("content") or {}
     return Item(
         id=row["id"],
@@ -93,11 +94,22 @@ def item_from_rest(
         sticky=bool(row.get("sticky")),
         featured_media_id=row.get("featured_media") or None,
         comment_status=row.get("comment_status", ""),
-        term_ids=[t for f in term_fields for t in (row.get(f) or [])],
+        term_ids=term_ids,
         fields=_fields_of(row),
         source="rest",
         source_url=source_url,
     )
+
+
+def terms_of(row: dict[str, Any], term_fields: dict[str, str], term_keys: TermIds) -> list[int]:
+    """The archive ids of a post's terms; `term_fields` maps the row's taxonomy fields
+    (`categories`, `tags`...) to their taxonomy, as ids some taxonomies share differ."""
+    return [
+        term_keys.archive_id(taxonomy, term_id)
+        for field_name, taxonomy in term_fields.items()
+        for term_id in (row.get(field_name) or [])
+        if wp_id(term_id) is not None
+    ]
 
 
 def comment_from_rest(row: dict[str, Any]) -> Comment:
