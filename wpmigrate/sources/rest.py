@@ -523,12 +523,19 @@ class RESTSource:
         """A whole collection; on a sync, terms and comments it no longer lists are gone."""
         seen: set[int] = set()
         for row in self._rows(listing, pool):
-            seen.add(row["id"])
             yield from self._parsed(collection, [row])
+            seen.add(self._archive_id(collection, row))
         kind = UNTRACKED_TOMBSTONES.get(collection.name.split(":", 1)[0])
         if kind and self.state.detect_deletions and self.state.archived and listing.visible:
             for gone in sorted(set(self.state.versions.get(collection.name, {})) - seen):
                 yield Tombstone(kind, gone, "gone")
+
+    def _archive_id(self, collection: Collection, row: dict[str, Any]) -> int:
+        """A listed row's id in the archive: a term's can differ from WordPress's (TermIds)."""
+        kind, _, taxonomy = collection.name.partition(":")
+        if kind == "terms":
+            return self.term_keys.archive_id(taxonomy, row["id"])
+        return row["id"]
 
     def _parsed(self, collection: Collection, rows: Iterable[dict[str, Any]]) -> Iterator[Record]:
         for row in rows:
@@ -575,6 +582,7 @@ class RESTSource:
 
     def _term(self, taxonomy: str, row: dict[str, Any]) -> Term:
         term = term_from_rest(row)
+        term.taxonomy = taxonomy  # the listing's: a shared id can confuse a row's own
         term.id = self.term_keys.archive_id(taxonomy, term.id)
         if term.parent_id:
             term.parent_id = self.term_keys.archive_id(taxonomy, term.parent_id)
