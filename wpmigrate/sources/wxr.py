@@ -584,7 +584,12 @@ class _WXRReader:
         if status == "auto-draft" or post_type in self.source.skip_types:
             self._skip(post_type if status != "auto-draft" else "auto-draft")
             return
-        self.source.seen["media" if post_type == "attachment" else "item"].add(post_id)
+        seen = self.source.seen["media" if post_type == "attachment" else "item"]
+        if post_id in seen:
+            # WordPress.com exports list some items twice; the importer keeps the first.
+            self._skip("duplicate id")
+            return
+        seen.add(post_id)
         if post_type == "attachment":
             media = self._media(post_id, fields, meta)
             yield from self._drain_late_authors()
