@@ -107,8 +107,8 @@ def terms_of(row: dict[str, Any], term_fields: dict[str, str], term_keys: TermId
     return [
         term_keys.archive_id(taxonomy, term_id)
         for field_name, taxonomy in term_fields.items()
-        for term_id in (row.get(field_name) or [])
-        if wp_id(term_id) is not None
+        for term_id in map(wp_id, row.get(field_name) or [])
+        if term_id is not None
     ]
 
 
