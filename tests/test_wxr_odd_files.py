@@ -30,8 +30,7 @@ def test_a_namespace_bound_to_a_non_ascii_uri_is_ignored_not_fatal(tmp_path):
     records = list(source.records())
     assert [r.id for r in records if isinstance(r, Item)] == list(range(1, 1201))
     assert source.warnings == [
-        "namespace ignored: xmlns:geo: 'http://exämple.org/géo/' is not a valid URI, "
-        "line 2, column 306"
+        "namespace ignored: xmlns:geo: 'http://exämple.org/géo/' is not a valid URI, line 2"
     ]
 
 

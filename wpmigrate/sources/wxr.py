@@ -410,7 +410,8 @@ class _WXRReader:
                 raise SourceError(
                     f"{self.source.path}: not a readable WXR file ({reason})"
                 ) from None
-            self.source.warn(f"namespace ignored: {reason}")
+            for error in parser.error_log:
+                self.source.warn(f"namespace ignored: {error.message}, line {error.line}")
         if not saw_channel:
             raise SourceError(
                 f"{self.source.path}: not a WordPress export (no RSS <channel> found)"
