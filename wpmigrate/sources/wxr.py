@@ -495,14 +495,14 @@ class _WXRReader:
             )
             parent, description = fields.get("term_parent", ""), "term_description"
         key = (taxonomy, slug)
+        if key in self.pending_terms or key in self.term_ids:
+            return  # WXR 1.2 lists categories and tags again among its <wp:term>s
         raw_id = fields.get("term_id", "")
         term_id = wp_id(raw_id)
         if raw_id and term_id is None:
             self.refused_terms.add(key)
             self._bad_id("term", raw_id)
             return
-        if key in self.pending_terms or key in self.term_ids:
-            return  # WXR 1.2 lists categories and tags again among its <wp:term>s
         self.slugs_by_name.setdefault((taxonomy, fields.get(name, "")), slug)
         self.parent_slugs[key] = parent
         term = Term(
@@ -513,6 +513,7 @@ class _WXRReader:
             description=fields.get(description, ""),
         )
         self.pending_terms[key] = (term_id, term)
+        self.refused_terms.discard(key)  # listed again with a valid id
 
     def _author(self, fields: dict[str, str]) -> Iterator[Author]:
         login = fields.get("author_login", "")
