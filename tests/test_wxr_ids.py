@@ -90,3 +90,21 @@ def test_a_twenty_digit_id_is_no_traceback(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert rows(tmp_path / "a.db", "select id from items") == [(1,)]
+
+
+def test_a_term_listed_again_is_judged_by_its_valid_listing(tmp_path):
+    header = """
+<wp:category><wp:term_id>junk</wp:term_id><wp:category_nicename>news</wp:category_nicename>
+<wp:category_parent></wp:category_parent><wp:cat_name>News</wp:cat_name></wp:category>
+<wp:term><wp:term_id>8</wp:term_id><wp:term_taxonomy>category</wp:term_taxonomy>
+<wp:term_slug>news</wp:term_slug><wp:term_name>News</wp:term_name></wp:term>
+<wp:term><wp:term_id>-8</wp:term_id><wp:term_taxonomy>category</wp:term_taxonomy>
+<wp:term_slug>news</wp:term_slug><wp:term_name>News</wp:term_name></wp:term>
+"""
+    news = '<category domain="category" nicename="news"><![CDATA[News]]></category>'
+    path = write_wxr(tmp_path / "again.xml", [item("10", extra=news)], header=header)
+    archive = tmp_path / "a.db"
+    assert run_cli("export", str(path), str(archive)).returncode == 0
+    assert rows(archive, "select id, slug from terms") == [(8, "news")]
+    assert rows(archive, "select item_id, term_id from item_terms") == [(10, 8)]
+    assert last_counts(archive)["skipped"] == {"invalid id: term": 1}
