@@ -340,26 +340,29 @@ def test_repeated_plain_meta_becomes_a_list():
     }
 
 
-def test_php_objects_are_refused_and_kept_as_text():
+def test_php_objects_are_decoded_as_their_properties_never_instantiated():
     obj = 'O:8:"stdClass":1:{s:4:"evil";s:3:"yes";}'
     nested = 'a:1:{i:0;O:8:"stdClass":1:{s:1:"a";i:1;}}'
+    hidden = 'O:5:"Shelf":2:{s:7:"\0*\0room";s:1:"2";s:11:"\0Shelf\0code";s:2:"B4";}'
     custom = 'a:1:{s:1:"k";C:11:"ArrayObject":21:{x:i:0;a:0:{};m:a:0:{}}}'
-    meta = {"plain_obj": obj, "plain_nested": nested, "plain_custom": custom}
+    meta = {"plain_obj": obj, "plain_nested": nested, "plain_hidden": hidden}
+    meta |= {"plain_custom": custom}
     meta.update(acf_meta(acf_obj=obj))
     defs = definitions(("field_acf_obj", "acf_obj", "relationship", 70, 1))
     assert extract_fields(meta, defs) == {
-        "plain_obj": obj,
-        "plain_nested": nested,
-        "plain_custom": custom,
-        "acf_obj": obj,
+        "plain_obj": {"evil": "yes"},
+        "plain_nested": [{"a": 1}],
+        "plain_hidden": {"room": "2", "code": "B4"},  # protected and private properties
+        "plain_custom": custom,  # a class's own serialization: kept as text
+        "acf_obj": {"evil": "yes"},
     }
 
 
-def test_field_definitions_with_an_object_in_their_settings_are_untyped():
+def test_field_definitions_with_an_object_in_their_settings_are_read():
     defs = AcfDefinitions()
     defs.add("field_x", "x", 'O:8:"stdClass":1:{s:4:"type";s:10:"true_false";}')
-    assert defs.type_of("field_x") == ""
-    assert extract_fields(acf_meta(x="1") | {"_x": "field_x"}, defs) == {"x": "1"}
+    assert defs.type_of("field_x") == "true_false"
+    assert extract_fields(acf_meta(x="1") | {"_x": "field_x"}, defs) == {"x": True}
 
 
 @pytest.mark.parametrize(
@@ -377,7 +380,7 @@ def test_field_definitions_with_an_object_in_their_settings_are_untyped():
         ("i:5; apples", "i:5; apples"),  # trailing text: WordPress would not unserialize it
         ("a:0:{}junk", "a:0:{}junk"),
         ("a:3:{i:0;i:1;}", "a:3:{i:0;i:1;}"),  # truncated
-        ('O:8:"stdClass":0:{}', 'O:8:"stdClass":0:{}'),
+        ('O:8:"stdClass":0:{}', {}),  # objects are their properties
         ("a:1:{i:0;r:1;}", "a:1:{i:0;r:1;}"),  # references are refused too
         ("plain text", "plain text"),
         ("", ""),

@@ -173,3 +173,39 @@ def synthetic_id(kind: str, key: str) -> int:
     """A stable negative id for what a source names but gives no id (WXR 1.0 authors and
     terms, crawled pages without a post id): the same key gives the same id on every run."""
     return -(zlib.crc32(f"{kind}/{key}".encode()) & 0x7FFFFFFF) - 1
+
+
+# Which taxonomy keeps a WordPress term id that several taxonomies share: these first, then
+# the others by name (see TermIds).
+_TERM_ID_PRECEDENCE = ("category", "post_tag")
+
+
+def term_id_precedence(taxonomy: str) -> tuple[int, str]:
+    """Sort key of taxonomies for `TermIds.archive_id`: category, post_tag, then by name."""
+    if taxonomy in _TERM_ID_PRECEDENCE:
+        return _TERM_ID_PRECEDENCE.index(taxonomy), ""
+    return len(_TERM_ID_PRECEDENCE), taxonomy
+
+
+class TermIds:
+    """A source's WordPress term ids as archive term ids (`terms.id`).
+
+    Before WordPress 4.2 (and on WordPress.com) a category and a tag can share one `term_id`;
+    the archive keys terms by id alone. The taxonomy that comes first in
+    `term_id_precedence` keeps the WordPress id and every other taxonomy using it gets a
+    stable negative id, so both terms survive with their own item links. A source asks in
+    that order (every term of a taxonomy before the next one), so the same site gives the
+    same ids whichever source reads it.
+    """
+
+    def __init__(self) -> None:
+        self.owners: dict[int, str] = {}
+
+    def archive_id(self, taxonomy: str, term_id: int) -> int:
+        owner = self.owners.setdefault(term_id, taxonomy)
+        return term_id if owner == taxonomy else shared_term_id(taxonomy, term_id)
+
+
+def shared_term_id(taxonomy: str, term_id: int) -> int:
+    """The archive id of a term whose WordPress id a term of another taxonomy holds."""
+    return synthetic_id("shared-term", f"{taxonomy}/{term_id}")

@@ -45,7 +45,7 @@ def open_source(
         path = Path(spec)
         if not path.exists():
             raise SourceError(f"{spec}: no such file (give a WXR export file or a site URL)")
-        return WXRSource(path, skip_types=mapping.skip_types)
+        return WXRSource(path, skip_types=mapping.skip_types, notify=notify)
     if via == "wxr":
         raise SourceError(f"{spec}: --via wxr needs a WXR export file, not a URL")
     if via == "crawl":

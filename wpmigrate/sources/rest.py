@@ -22,7 +22,18 @@ import requests
 
 from .. import events as ev
 from ..errors import SourceError
-from ..model import Author, Checkpoint, Item, Media, Record, Site, Tombstone
+from ..model import (
+    Author,
+    Checkpoint,
+    Item,
+    Media,
+    Record,
+    Site,
+    Term,
+    TermIds,
+    Tombstone,
+    term_id_precedence,
+)
 from ..values import int_or
 from .base import EMPTY_STATE, SourceState
 from .http import HttpClient, ordered_window
@@ -57,6 +68,7 @@ from .rest_parse import (
     mapping_of,
     media_from_rest,
     term_from_rest,
+    terms_of,
     text,
 )
 from .rest_plan import PROBE_PARAMS, Sweep, batches, gone_reason, probe_of, unchanged
@@ -118,6 +130,7 @@ class Collection:
     optional: bool = False
     tracked: bool = False  # items and media: probed, swept and synced incrementally
     sweep_fields: str = "id,modified_gmt"
+    term_fields: dict[str, str] = field(default_factory=dict)  # items: rest field -> taxonomy
 
     def listing(self, **extra: Any) -> Listing:
         return Listing(self.route, {**self.params, **extra}, self.optional)
@@ -160,6 +173,7 @@ class RESTSource:
         self.total_items = 0
         self.items_read = 0
         self.taxonomy_bases: dict[str, str] = {}  # taxonomy -> rest field on items
+        self.term_keys = TermIds()  # WordPress term ids -> archive ids (shared ids)
         self.namespaces: list[str] = []
         self.authors_seen: set[int] = set()
         self.users_visible = True
@@ -260,7 +274,8 @@ class RESTSource:
                 optional=True,
             ),
         ]
-        for name, tax in sorted(taxonomies.items()):
+        # In TermIds' order: a term id two taxonomies share goes to the same one as over WXR.
+        for name, tax in sorted(taxonomies.items(), key=lambda t: term_id_precedence(t[0])):
             if name in self.skip_taxonomies:
                 self.skipped[f"taxonomy:{name}"] = self.skipped.get(f"taxonomy:{name}", 0) + 1
                 continue
@@ -271,7 +286,7 @@ class RESTSource:
                     f"terms:{name}",
                     f"{text(tax.get('rest_namespace')) or 'wp/v2'}/{base}",
                     {"_fields": TERM_FIELDS, "orderby": "id", "hide_empty": "false"},
-                    term_from_rest,
+                    functools.partial(self._term, name),
                     optional=True,
                 )
             )
@@ -292,10 +307,11 @@ class RESTSource:
                 self.skipped[name] = self.skipped.get(name, 0) + 1
                 continue
             base = text(info.get("rest_base")) or name
-            type_taxonomies = [t for t in info.get("taxonomies") or [] if isinstance(t, str)]
-            term_fields = [
-                self.taxonomy_bases[t] for t in type_taxonomies if t in self.taxonomy_bases
-            ]
+            term_fields = {
+                self.taxonomy_bases[t]: t
+                for t in info.get("taxonomies") or []
+                if isinstance(t, str) and t in self.taxonomy_bases
+            }
             params = {"_fields": ",".join([ITEM_FIELDS, *term_fields]), **context}
             if self.authenticated:
                 params["status"] = "any"
@@ -305,10 +321,11 @@ class RESTSource:
                     f"items:{name}",
                     route,
                     params,
-                    self._item_parser(name, route, type_taxonomies),
+                    self._item_parser(name, route, term_fields),
                     optional=True,
                     tracked=True,
                     sweep_fields=",".join(["id,modified_gmt", *term_fields]),
+                    term_fields=term_fields,
                 )
             )
         found.append(
@@ -478,7 +495,13 @@ class RESTSource:
         self, collection: Collection, sweep: Listing, pool: ThreadPoolExecutor
     ) -> Iterator[Record]:
         """Sweep ids and modification times; fetch only new or changed rows; report the gone."""
-        found = Sweep(self.state.versions, collection.name, collection.sweep_fields.split(",")[2:])
+        found = Sweep(
+            self.state.versions,
+            collection.name,
+            functools.partial(
+                terms_of, term_fields=collection.term_fields, term_keys=self.term_keys
+            ),
+        )
         found.see(self._rows(sweep, pool))
         if not sweep.visible:
             return
@@ -510,12 +533,19 @@ class RESTSource:
         """A whole collection; on a sync, terms and comments it no longer lists are gone."""
         seen: set[int] = set()
         for row in self._rows(listing, pool):
-            seen.add(row["id"])
             yield from self._parsed(collection, [row])
+            seen.add(self._archive_id(collection, row))
         kind = UNTRACKED_TOMBSTONES.get(collection.name.split(":", 1)[0])
         if kind and self.state.detect_deletions and self.state.archived and listing.visible:
             for gone in sorted(set(self.state.versions.get(collection.name, {})) - seen):
                 yield Tombstone(kind, gone, "gone")
+
+    def _archive_id(self, collection: Collection, row: dict[str, Any]) -> int:
+        """A listed row's id in the archive: a term's can differ from WordPress's (TermIds)."""
+        kind, _, taxonomy = collection.name.partition(":")
+        if kind == "terms":
+            return self.term_keys.archive_id(taxonomy, row["id"])
+        return row["id"]
 
     def _parsed(self, collection: Collection, rows: Iterable[dict[str, Any]]) -> Iterator[Record]:
         for row in rows:
@@ -646,15 +676,22 @@ class RESTSource:
     def _media(self, row: dict[str, Any]) -> Media:
         return media_from_rest(row, source_url=self.root.route(f"wp/v2/media/{row['id']}"))
 
-    def _item_parser(self, post_type: str, collection_route: str, taxonomies: list[str]):
-        term_fields = [self.taxonomy_bases[t] for t in taxonomies if t in self.taxonomy_bases]
+    def _term(self, taxonomy: str, row: dict[str, Any]) -> Term:
+        term = term_from_rest(row)
+        term.taxonomy = taxonomy  # the listing's: a shared id can confuse a row's own
+        term.id = self.term_keys.archive_id(taxonomy, term.id)
+        if term.parent_id:
+            term.parent_id = self.term_keys.archive_id(taxonomy, term.parent_id)
+        return term
+
+    def _item_parser(self, post_type: str, collection_route: str, term_fields: dict[str, str]):
         api_url = self.root.route
 
         def parse(row: dict[str, Any]) -> Item:
             item = item_from_rest(
                 row,
                 post_type=post_type,
-                term_fields=term_fields,
+                term_ids=terms_of(row, term_fields, self.term_keys),
                 source_url=api_url(f"{collection_route}/{row['id']}"),
             )
             if item.author_id:

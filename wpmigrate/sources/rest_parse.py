@@ -17,7 +17,7 @@ from html import unescape
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..model import Author, Comment, Item, Media, Term
+from ..model import Author, Comment, Item, Media, Term, TermIds
 
 COMMENT_STATUS = {"approved": "approved", "hold": "pending", "spam": "spam", "trash": "trash"}
 
@@ -103,9 +103,9 @@ def media_from_rest(row: dict[str, Any], *, source_url: str) -> Media:
 
 
 def item_from_rest(
-    row: dict[str, Any], *, post_type: str, term_fields: list[str], source_url: str
+    row: dict[str, Any], *, post_type: str, term_ids: list[int], source_url: str
 ) -> Item:
-    """A post of any type; `term_fields` are the row's taxonomy fields (`categories`...)."""
+    """A post of any type; `term_ids` are its terms' archive ids (see `terms_of`)."""
     content = row.get("content")
     return Item(
         id=row["id"],
@@ -126,11 +126,21 @@ def item_from_rest(
         sticky=row.get("sticky") is True,
         featured_media_id=object_id(row.get("featured_media")),
         comment_status=text(row.get("comment_status")),
-        term_ids=[t for f in term_fields for t in ids(row.get(f))],
+        term_ids=term_ids,
         fields=_fields_of(row),
         source="rest",
         source_url=source_url,
     )
+
+
+def terms_of(row: dict[str, Any], term_fields: dict[str, str], term_keys: TermIds) -> list[int]:
+    """The archive ids of a post's terms; `term_fields` maps the row's taxonomy fields
+    (`categories`, `tags`...) to their taxonomy, as ids some taxonomies share differ."""
+    return [
+        term_keys.archive_id(taxonomy, term_id)
+        for field_name, taxonomy in term_fields.items()
+        for term_id in ids(row.get(field_name))
+    ]
 
 
 def comment_from_rest(row: dict[str, Any]) -> Comment:

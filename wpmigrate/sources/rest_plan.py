@@ -10,12 +10,12 @@ by one, to tell deleted from trashed from no longer public.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..values import int_or
 from .base import Versions
-from .rest_parse import ids, is_id, utc
+from .rest_parse import is_id, utc
 
 PROBE_PARAMS = {"per_page": 1, "orderby": "modified", "order": "desc", "_fields": "id,modified_gmt"}
 
@@ -36,14 +36,19 @@ def unchanged(probe: dict[str, Any] | None, checkpoint: dict[str, Any] | None) -
 class Sweep:
     """Compares swept rows with the archive's versions of one collection."""
 
-    def __init__(self, versions: Versions, collection: str, term_fields: list[str]):
+    def __init__(
+        self,
+        versions: Versions,
+        collection: str,
+        terms_of: Callable[[dict[str, Any]], list[int]],
+    ):
         self.known = dict(versions.get(collection, {}))  # left: what the sweep did not show
-        self.term_fields = term_fields
+        self.terms_of = terms_of  # a row's term ids as the archive holds them
         self.changed: list[int] = []
 
     def see(self, rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
-            terms = tuple(sorted(t for f in self.term_fields for t in ids(row.get(f))))
+            terms = tuple(sorted(self.terms_of(row)))
             before = self.known.pop(row["id"], None)
             if before is None or before != (utc(row.get("modified_gmt")), terms):
                 self.changed.append(row["id"])
