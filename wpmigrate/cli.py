@@ -226,6 +226,13 @@ def export_command(
 @mapping_options
 @click.option("--keep-history", is_flag=True, help="Keep the previous version of modified items.")
 @click.option("--force", is_flag=True, help="Sync even if SOURCE is another site.")
+@click.option(
+    "--complete",
+    is_flag=True,
+    help="The WXR file is the whole site: mark deleted whatever it lacks, even of post types "
+    "or dates it holds nothing of (without it, a partial export only speaks for what it "
+    "covers).",
+)
 @click.option("--full", is_flag=True, help="Re-read everything, even what looks unchanged.")
 @media_options
 @quiet_option
@@ -240,6 +247,7 @@ def sync_command(
     include_internals: bool,
     keep_history: bool,
     force: bool,
+    complete: bool,
     full: bool,
     media: str | None,
     media_hosts: tuple[str, ...],
@@ -258,6 +266,8 @@ def sync_command(
       wpmigrate sync library.db
       wpmigrate sync library.db site.wordpress.2024-06-01.xml
       wpmigrate sync library.db --keep-history
+      wpmigrate sync library.db posts-only.xml          # pages, media... left as they are
+      wpmigrate sync library.db whole-site.xml --complete
     """
     files = media_settings(media, media_hosts, max_file_size, rewrite_links, concurrency)
     recorded_spec, recorded_mappings = recorded_source(archive)
@@ -275,6 +285,7 @@ def sync_command(
         full=full,
         keep_history=keep_history,
         force=force,
+        complete=complete,
     )
 
 
@@ -634,6 +645,14 @@ def _print_summary(result: RunResult) -> None:
         + (f"; {len(result.warnings):,} warnings" if result.warnings else ""),
         err=True,
     )
+    not_compared = result.counts.counts.get("not_compared", {})
+    if result.coverage is not None and any(not_compared.values()):
+        kept = ", ".join(f"{n:,} {table}" for table, n in sorted(not_compared.items()) if n)
+        click.echo(
+            f"not compared: {kept} the file does not cover ({result.coverage.describe()}); "
+            "left as they were (sync --complete if the file is the whole site)",
+            err=True,
+        )
     examples = result.counts.counts.get("unconverted_items", {})
     for column, n in result.counts.counts.get("unconverted", {}).items():
         ids = ", ".join(map(str, examples.get(column, [])))

@@ -159,6 +159,31 @@ class Tombstone:
 
 
 @dataclass
+class Coverage:
+    """What a partial source speaks for: a WXR file of one post type, a date range, one
+    category or some statuses. A sync tombstones only the rows inside it (`sync --complete`
+    says the file is the whole site). Sources that read the whole site yield none.
+    """
+
+    types: frozenset[str]  # post types the file holds items of ('attachment': media)
+    statuses: frozenset[str]  # statuses its (non-attachment) items have
+    item_dates: tuple[str, str] | None  # first and last site-local date of its items
+    media_dates: tuple[str, str] | None  # first and last date_gmt of its attachments
+    terms: bool  # its header declares the site's terms (a whole-content export)
+    category: str | None = None  # slug of the one category a category export is limited to
+
+    def describe(self) -> str:
+        """What the file covers, in a few words for the summary."""
+        parts = [f"types {', '.join(sorted(self.types)) or 'none'}"]
+        if self.item_dates:
+            parts.append(f"dates {self.item_dates[0][:10]} to {self.item_dates[1][:10]}")
+        if self.category:
+            parts.append(f"category {self.category}")
+        parts.append(f"statuses {', '.join(sorted(self.statuses)) or 'none'}")
+        return "; ".join(parts)
+
+
+@dataclass
 class Checkpoint:
     """Sync state for one collection, committed with the records that precede it."""
 
@@ -166,7 +191,7 @@ class Checkpoint:
     state: dict[str, Any]
 
 
-Record = Site | Author | Term | Item | Media | Comment | Event | Tombstone | Checkpoint
+Record = Site | Author | Term | Item | Media | Comment | Event | Tombstone | Coverage | Checkpoint
 
 
 def synthetic_id(kind: str, key: str) -> int:

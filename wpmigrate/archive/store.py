@@ -23,7 +23,7 @@ import filelock
 import sqlite_utils
 
 from ..errors import ArchiveError
-from ..model import Author, Comment, Event, Item, Media, Site, Term
+from ..model import Author, Comment, Coverage, Event, Item, Media, Site, Term
 from .reader import check_is_sqlite
 from .schema import SCHEMA_VERSION, TABLES, TOMBSTONE_TABLES, ensure_schema
 
@@ -272,9 +272,21 @@ class Archive:
         )
 
     def tombstone(
-        self, kind: str, ids: list[int], reason: str, run_id: int, at: str, counts: WriteCounts
+        self,
+        kind: str,
+        ids: list[int],
+        reason: str,
+        run_id: int,
+        at: str,
+        counts: WriteCounts,
+        *,
+        within: Coverage | None = None,
     ) -> None:
-        """Mark rows the source no longer shows as deleted; their data stays."""
+        """Mark rows the source no longer shows as deleted; their data stays.
+
+        With `within` (a partial source), rows outside what it covers are left alone and
+        counted as `not_compared`.
+        """
         table = TOMBSTONE_TABLES[kind]
         if not ids:
             return
@@ -284,6 +296,10 @@ class Archive:
                 f"select id from {table} where deleted_at is null and id in ({_marks(ids)})", ids
             )
         ]
+        if live and within is not None:
+            inside = self._covered(kind, live, within)
+            counts.add("not_compared", table, len(live) - len(inside))
+            live = [i for i in live if i in inside]
         if not live:
             return
         marks = _marks(live)
@@ -298,6 +314,25 @@ class Archive:
                 on_conflict="replace",
             )
         counts.add(table, "deleted", len(live))
+
+    def _covered(self, kind: str, ids: list[int], within: Coverage) -> set[int]:
+        """Of `ids` (rows of `kind`), those a partial source speaks for."""
+        if kind == "term":
+            return set(ids) if within.terms else set()
+        if kind == "media":
+            if "attachment" not in within.types or within.media_dates is None:
+                return set()
+            sql = f"select id from media where id in ({_marks(ids)}) and date_gmt between ? and ?"
+            return {r[0] for r in self.db.execute(sql, [*ids, *within.media_dates])}
+        scope, params = _item_scope(within)
+        if kind == "item":
+            sql = f"select id from items where id in ({_marks(ids)}) and {scope}"
+        else:  # comments go with the items they are on
+            sql = (
+                f"select comments.id from comments join items on items.id = comments.item_id "
+                f"where comments.id in ({_marks(ids)}) and {scope}"
+            )
+        return {r[0] for r in self.db.execute(sql, [*ids, *params])}
 
     def mark_abandoned_runs(self) -> None:
         """Runs left 'running' by a killed process (we hold the lock, so none is alive)."""
@@ -556,6 +591,28 @@ def _hash_row(row: dict[str, Any]) -> str:
 
     encoded = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _item_scope(within: Coverage) -> tuple[str, list[Any]]:
+    """SQL on `items` for the items a partial source covers: its types, statuses, dates
+    and (a one-category export) category."""
+    types = sorted(within.types - {"attachment"})
+    statuses = sorted(within.statuses)
+    if not types or within.item_dates is None:
+        return "0", []
+    scope = (
+        f"items.type in ({_marks(types)}) and items.status in ({_marks(statuses)}) "
+        "and items.date between ? and ?"
+    )
+    params: list[Any] = [*types, *statuses, *within.item_dates]
+    if within.category is not None:
+        scope += (
+            " and exists (select 1 from item_terms join terms on terms.id = item_terms.term_id "
+            "where item_terms.item_id = items.id and terms.taxonomy = 'category' "
+            "and terms.slug = ?)"
+        )
+        params.append(within.category)
+    return scope, params
 
 
 def _marks(values: list[Any]) -> str:

@@ -27,7 +27,18 @@ from ..acf import AcfDefinitions, extract_fields
 from ..errors import SourceError
 from ..events import TecPostmetaEvents
 from ..media_shortcodes import Attachment, MediaLibrary, image_sizes, render_content
-from ..model import Author, Comment, Item, Media, Record, Site, Term, Tombstone, synthetic_id
+from ..model import (
+    Author,
+    Comment,
+    Coverage,
+    Item,
+    Media,
+    Record,
+    Site,
+    Term,
+    Tombstone,
+    synthetic_id,
+)
 from ..phpdata import maybe_unserialize
 from ..values import int_or
 from .base import EMPTY_STATE, SourceState
@@ -105,6 +116,7 @@ class WXRSource:
         self.path = Path(path)
         self.skip_types = set(skip_types)
         self.seen: dict[str, set[int]] = {kind: set() for kind in TOMBSTONE_KINDS}
+        self.covered = FileCoverage()
         self.skipped: dict[str, int] = {}
         self.warnings: list[str] = []
         self.bytes_read = 0
@@ -129,6 +141,7 @@ class WXRSource:
         self.skipped.clear()
         for ids in self.seen.values():
             ids.clear()
+        self.covered = FileCoverage()
         definitions, library = self._read_ahead()
         self.bytes_read = 0
         with self._open() as stream:
@@ -136,6 +149,7 @@ class WXRSource:
         # Only a file read to its end says what is gone: ids the archive holds, by kind.
         if not state.detect_deletions:
             return
+        yield self.covered.coverage()  # what the file can speak for: tombstones stay inside
         for kind, known in state.live_ids.items():
             for gone in sorted(known - self.seen[kind]):
                 yield Tombstone(kind, gone, "gone")
@@ -200,6 +214,55 @@ class WXRSource:
             return _SanitisingReader(gzip.GzipFile(fileobj=raw), self, raw)
         raw.seek(0)
         return _SanitisingReader(raw, self, raw)
+
+
+class FileCoverage:
+    """Which part of the site a file holds, gathered while it is read.
+
+    WordPress's exporter writes no note of its filters ("Posts only", a date range, a
+    category, a status), so they are read off what the file holds: the post types and
+    statuses of its items, the span of their dates, and whether its header declares the
+    site's terms (only a whole-content export, or a one-category one, does).
+    """
+
+    def __init__(self) -> None:
+        self.types: set[str] = set()
+        self.statuses: set[str] = set()
+        self.item_dates: list[str] = []  # [first, last]
+        self.media_dates: list[str] = []
+        self.header_terms: list[tuple[str, str]] = []  # (taxonomy, slug) the header declares
+
+    def see_term(self, taxonomy: str, slug: str) -> None:
+        self.header_terms.append((taxonomy, slug))
+
+    def see(self, post_type: str, status: str, date: str | None) -> None:
+        """An item (site-local date) or, for `attachment`, a file (GMT date)."""
+        self.types.add(post_type)
+        if post_type != "attachment":
+            self.statuses.add(status)
+        if date:
+            span = self.media_dates if post_type == "attachment" else self.item_dates
+            if not span:
+                span.extend((date, date))
+            elif date < span[0]:
+                span[0] = date
+            elif date > span[1]:
+                span[1] = date
+
+    def coverage(self) -> Coverage:
+        one_category = (
+            len(self.header_terms) == 1
+            and self.header_terms[0][0] == "category"
+            and self.types <= {"post"}
+        )
+        return Coverage(
+            types=frozenset(self.types),
+            statuses=frozenset(self.statuses),
+            item_dates=(self.item_dates[0], self.item_dates[1]) if self.item_dates else None,
+            media_dates=(self.media_dates[0], self.media_dates[1]) if self.media_dates else None,
+            terms=bool(self.header_terms) and not one_category,
+            category=self.header_terms[0][1] if one_category else None,
+        )
 
 
 class _SanitisingReader(io.RawIOBase):
@@ -422,6 +485,7 @@ class _WXRReader:
             parent, description = fields.get("term_parent", ""), "term_description"
         term_id = int_or(fields.get("term_id"), 0) or synthetic_id(taxonomy, slug)
         self.term_ids[(taxonomy, slug)] = term_id
+        self.source.covered.see_term(taxonomy, slug)
         self.slugs_by_name.setdefault((taxonomy, fields.get(name, "")), slug)
         self.parent_slugs[(taxonomy, slug)] = parent
         self.pending_terms.append(
@@ -494,6 +558,7 @@ class _WXRReader:
         self.source.seen["media" if post_type == "attachment" else "item"].add(post_id)
         if post_type == "attachment":
             media = self._media(post_id, fields, meta)
+            self.source.covered.see(post_type, media.status, media.date_gmt)
             yield from self._drain_late_authors()
             yield media
             return
@@ -545,6 +610,7 @@ class _WXRReader:
             source="wxr",
             source_url=fields.get("link", ""),
         )
+        self.source.covered.see(post_type, status, local)
         yield from self._drain_late_authors()
         yield item
         yield from self.events.events_for(item)

@@ -1,0 +1,136 @@
+"""Syncing a partial WXR export (Tools > Export "Posts", a date range) marks deleted only
+what the file covers; `sync --complete` says the file is the whole site."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def wpmigrate(*args: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "wpmigrate", *args], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def scalar(archive: Path, sql: str) -> int:
+    with sqlite3.connect(archive) as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
+def deleted(archive: Path) -> dict[str, set[tuple[int, str]]]:
+    """(id, deleted_reason) of the rows marked deleted, table by table."""
+    with sqlite3.connect(archive) as conn:
+        return {
+            table: set(conn.execute(f"select id, deleted_reason from {table} where deleted_at"))
+            for table in ("items", "media", "comments", "terms")
+        }
+
+
+def not_compared(archive: Path) -> dict[str, int]:
+    counts = json.loads(scalar(archive, "select counts from runs order by id desc limit 1"))
+    return counts.get("not_compared", {})
+
+
+@pytest.fixture
+def full_archive(wordpress, tmp_path):
+    """An archive of the whole test site, from WordPress's own "All content" export."""
+    archive = tmp_path / "site.db"
+    wpmigrate("export", str(wordpress.export_wxr(tmp_path / "all.xml")), str(archive), "-q")
+    return archive
+
+
+def live(archive: Path, table: str, where: str = "1") -> int:
+    return scalar(archive, f"select count(*) from {table} where deleted_at is null and {where}")
+
+
+def test_a_posts_only_export_tombstones_nothing_outside_posts(wordpress, full_archive, tmp_path):
+    archive = full_archive
+    before = deleted(archive)
+    pages_and_others = live(archive, "items", "type != 'post'")
+    media = live(archive, "media")
+    comments_elsewhere = live(
+        archive, "comments", "item_id not in (select id from items where type = 'post')"
+    )
+    assert pages_and_others > 0 and media > 0 and comments_elsewhere > 0
+
+    posts_only = wordpress.export_wxr(tmp_path / "posts.xml", content="post")
+    result = wpmigrate("sync", str(archive), str(posts_only))
+
+    assert deleted(archive) == before
+    assert not_compared(archive) == {
+        "items": pages_and_others,
+        "media": media,
+        "comments": comments_elsewhere,
+        "terms": live(
+            archive,
+            "terms",
+            "id not in (select term_id from item_terms join items on items.id = item_id "
+            "where items.type = 'post')",
+        ),
+    }
+    assert f"not compared: {comments_elsewhere:,} comments, {pages_and_others:,} items" in (
+        result.stderr
+    )
+    assert "types post;" in result.stderr and "sync --complete" in result.stderr
+
+    # Said to be the whole site, the same file leaves only posts standing.
+    wpmigrate("sync", str(archive), str(posts_only), "--complete", "-q")
+    assert live(archive, "items", "type != 'post'") == 0
+    assert live(archive, "media") == 0
+    assert live(archive, "items", "type = 'post'") > 0
+    assert "not_compared" not in json.loads(
+        scalar(archive, "select counts from runs order by id desc limit 1")
+    )
+
+
+def test_a_date_range_export_leaves_posts_outside_its_dates_alone(
+    wordpress, full_archive, tmp_path
+):
+    archive = full_archive
+    before = deleted(archive)
+    in_range = "type = 'post' and date >= '2023-01-01' and date < '2023-07-01'"
+    posts_in_range = live(archive, "items", in_range)
+    assert 0 < posts_in_range < live(archive, "items", "type = 'post'")
+
+    spring = wordpress.export_wxr(
+        tmp_path / "spring.xml", content="post", start_date="2023-01-01", end_date="2023-06-01"
+    )
+    wpmigrate("sync", str(archive), str(spring), "-q")
+
+    assert deleted(archive) == before
+    assert not_compared(archive)["items"] == live(archive, "items") - posts_in_range
+
+
+@pytest.fixture
+def edited_site(wordpress):
+    yield wordpress
+    wordpress.reset()
+
+
+def test_a_posts_only_export_still_marks_the_posts_it_lacks(edited_site, full_archive, tmp_path):
+    edits = edited_site.apply_edits()["by_type"]
+    posts_only = edited_site.export_wxr(tmp_path / "posts.xml", content="post")
+    with sqlite3.connect(full_archive) as conn:
+        dates = dict(conn.execute("select id, date from items where type = 'post'"))
+    oldest_left = min(d for i, d in dates.items() if i not in edits["post"]["deleted"])
+    # One deleted post lies within the dates the file spans, the other is older than any.
+    inside, older = sorted(edits["post"]["deleted"], key=lambda i: dates[i] < oldest_left)
+    assert dates[inside] > oldest_left > dates[older]
+
+    wpmigrate("sync", str(full_archive), str(posts_only), "-q")
+    gone = deleted(full_archive)["items"]
+    assert {(inside, "gone")} | {(i, "trashed") for i in edits["post"]["trashed"]} <= gone
+    # An older post and the deleted publications: a posts-only file cannot speak for them.
+    assert not {i for i, _ in gone} & {older, *edits["publication"]["deleted"]}
+    assert live(full_archive, "items", "type = 'publication'") > 0
+
+    wpmigrate("sync", str(full_archive), str(posts_only), "--complete", "-q")
+    assert (older, "gone") in deleted(full_archive)["items"]
