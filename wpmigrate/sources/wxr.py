@@ -13,6 +13,7 @@ import functools
 import gzip
 import io
 import mimetypes
+import os
 import re
 import unicodedata
 import zlib
@@ -114,6 +115,8 @@ class WXRSource:
 
     def __init__(self, path: str | Path, *, skip_types: set[str] | frozenset[str] = frozenset()):
         self.path = Path(path)
+        # Recorded absolute, so a later sync from another folder (cron) finds the file.
+        self.location = os.path.abspath(path)
         self.skip_types = set(skip_types)
         self.seen: dict[str, set[int]] = {kind: set() for kind in TOMBSTONE_KINDS}
         self.covered = FileCoverage()
@@ -123,7 +126,7 @@ class WXRSource:
         self.total_bytes = 0
 
     def describe(self) -> str:
-        return str(self.path)
+        return self.location
 
     @property
     def fraction(self) -> float | None:
@@ -455,7 +458,7 @@ class _WXRReader:
             description=c.get("description", ""),
             language=c.get("language", ""),
             source_kind="wxr",
-            source_location=str(self.source.path),
+            source_location=self.source.location,
             wxr_version=c.get("wp:wxr_version", self.version),
         )
 
