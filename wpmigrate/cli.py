@@ -30,7 +30,7 @@ from .convert import layout as convert_layout
 from .convert import links as convert_links
 from .convert import markdown as convert_markdown
 from .convert import redirects as convert_redirects
-from .errors import WPMigrateError
+from .errors import DownloadsFailed, WPMigrateError
 from .mapping import Mapping, load_mapping
 from .media_files import FilesReport, MediaOptions, download_into
 from .pipeline import RunResult, Source
@@ -124,7 +124,9 @@ def media_options(command: Any) -> Any:
         "media_hosts",
         multiple=True,
         metavar="HOST",
-        help="With --media: also fetch from this host (a CDN). Repeatable.",
+        help="With --media: also fetch from this host. The site's host and the hosts the "
+        "source names for its attachments (a CDN, an S3 offload) are trusted already. "
+        "Repeatable.",
     )(command)
     return click.option(
         "--media",
@@ -341,6 +343,13 @@ def _read_into(
         report = download_into(archive, result.run_id, files)
         if not quiet:
             _print_files(report)
+        if report.failures:
+            failed = len(report.failures)
+            raise DownloadsFailed(
+                f"{failed:,} file{'s' if failed != 1 else ''} not downloaded (media.file_error "
+                "and linked_files.file_error say why); the content is archived, run again "
+                "to retry"
+            )
 
 
 @cli.command(name="log")
@@ -688,7 +697,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except WPMigrateError as exc:
         click.echo(f"wpmigrate: error: {exc}", err=True)
-        sys.exit(1)
+        sys.exit(exc.exit_code)
     except sqlite3.DatabaseError as exc:
         click.echo(f"wpmigrate: error: the archive cannot be used ({exc})", err=True)
         sys.exit(1)
