@@ -67,7 +67,8 @@ def mapping_options(command: Any) -> Any:
     return click.option(
         "--include-internals",
         is_flag=True,
-        help="Keep WordPress internals (revisions, menu items, templates...) too.",
+        help="Keep WordPress internals too: internal types (revisions, menu items, "
+        "templates...) and taxonomies (post formats, menus...).",
     )(command)
 
 

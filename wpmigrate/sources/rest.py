@@ -20,7 +20,7 @@ import requests
 
 from .. import events as ev
 from ..errors import SourceError
-from ..model import Author, Checkpoint, Item, Media, Record, Site, Tombstone
+from ..model import Author, Checkpoint, Item, Media, Record, Site, Term, Tombstone
 from ..values import int_or
 from .base import EMPTY_STATE, SourceState
 from .http import HttpClient, ordered_window
@@ -36,11 +36,13 @@ from .plugin_events import (
     tec_records,
 )
 from .rest_parse import (
+    FORMAT_FIELD,
     author_from_rest,
     comment_from_rest,
     float_or_none,
     item_from_rest,
     media_from_rest,
+    post_format_term,
     term_from_rest,
 )
 from .rest_plan import PROBE_PARAMS, Sweep, batches, gone_reason, probe_of, unchanged
@@ -154,6 +156,7 @@ class RESTSource:
         self.taxonomy_bases: dict[str, str] = {}  # taxonomy -> rest field on items
         self.namespaces: list[str] = []
         self.authors_seen: set[int] = set()
+        self.formats_seen: set[int] = set()  # post_format terms yielded
         self.users_visible = True
         self.state = SourceState()  # what the archive holds, given to records()
         self._site: Site | None = None
@@ -292,11 +295,7 @@ class RESTSource:
                 self.skipped[name] = self.skipped.get(name, 0) + 1
                 continue
             base = info.get("rest_base") or name
-            term_fields = [
-                self.taxonomy_bases[t]
-                for t in info.get("taxonomies", [])
-                if t in self.taxonomy_bases
-            ]
+            term_fields = self._term_fields(info.get("taxonomies", []))
             params = {"_fields": ",".join([ITEM_FIELDS, *term_fields]), **context}
             if self.authenticated:
                 params["status"] = "any"
@@ -511,8 +510,17 @@ class RESTSource:
     def _parsed(self, collection: Collection, rows: Iterable[dict[str, Any]]) -> Iterator[Record]:
         for row in rows:
             record = collection.parse(row)
+            if isinstance(record, Item):
+                yield from self._format_term(row)
             if record is not None:
                 yield record
+
+    def _format_term(self, row: dict[str, Any]) -> Iterator[Term]:
+        """A post format's term, before the first item that has it."""
+        term = post_format_term(row) if FORMAT_FIELD in row else None
+        if term is not None and term.id not in self.formats_seen:
+            self.formats_seen.add(term.id)
+            yield term
 
     def _page_params(self, listing: Listing, page: int) -> dict[str, Any]:
         params = {"per_page": PER_PAGE, "page": page, "orderby": "id", "order": "asc"}
@@ -551,8 +559,16 @@ class RESTSource:
     def _media(self, row: dict[str, Any]) -> Media:
         return media_from_rest(row, source_url=self.root.route(f"wp/v2/media/{row['id']}"))
 
+    def _term_fields(self, taxonomies: list[str]) -> list[str]:
+        """The item fields that hold its terms; `format` when post formats are kept (REST
+        lists no post_format taxonomy)."""
+        fields = [self.taxonomy_bases[t] for t in taxonomies if t in self.taxonomy_bases]
+        if "post_format" not in self.skip_taxonomies:
+            fields.append(FORMAT_FIELD)
+        return fields
+
     def _item_parser(self, post_type: str, collection_route: str, taxonomies: list[str]):
-        term_fields = [self.taxonomy_bases[t] for t in taxonomies if t in self.taxonomy_bases]
+        term_fields = self._term_fields(taxonomies)
         api_url = self.root.route
 
         def parse(row: dict[str, Any]) -> Item:

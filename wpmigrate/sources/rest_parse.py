@@ -12,9 +12,24 @@ from html import unescape
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..model import Author, Comment, Item, Media, Term
+from ..model import Author, Comment, Item, Media, Term, synthetic_id
 
 COMMENT_STATUS = {"approved": "approved", "hold": "pending", "spam": "spam", "trash": "trash"}
+# A post's `format` (asked for when the post_format taxonomy is kept) stands in for the
+# taxonomy REST does not list; it is read with the taxonomy fields.
+FORMAT_FIELD = "format"
+# WordPress's get_post_format_strings(): the names its post_format terms show.
+POST_FORMAT_NAMES = {
+    "aside": "Aside",
+    "chat": "Chat",
+    "gallery": "Gallery",
+    "link": "Link",
+    "image": "Image",
+    "quote": "Quote",
+    "status": "Status",
+    "video": "Video",
+    "audio": "Audio",
+}
 
 
 def author_from_rest(row: dict[str, Any]) -> Author:
@@ -93,10 +108,37 @@ def item_from_rest(
         sticky=bool(row.get("sticky")),
         featured_media_id=row.get("featured_media") or None,
         comment_status=row.get("comment_status", ""),
-        term_ids=[t for f in term_fields for t in (row.get(f) or [])],
+        term_ids=term_ids_of(row, term_fields),
         fields=_fields_of(row),
         source="rest",
         source_url=source_url,
+    )
+
+
+def term_ids_of(row: dict[str, Any], term_fields: list[str]) -> list[int]:
+    """A row's term ids: those of its taxonomy fields, and of its format (`FORMAT_FIELD`)."""
+    ids = [t for f in term_fields if f != FORMAT_FIELD for t in (row.get(f) or [])]
+    if FORMAT_FIELD in term_fields and (term := post_format_term(row)) is not None:
+        ids.append(term.id)
+    return ids
+
+
+def post_format_term(row: dict[str, Any]) -> Term | None:
+    """The `post_format` term of a post's `format` (None for `standard`).
+
+    WordPress keeps formats as terms `post-format-<format>` but REST shows them only as the
+    post's `format`; the term gets the id a WXR file of the site gives it (which names the
+    term by slug only), so both sources agree.
+    """
+    name = row.get(FORMAT_FIELD)
+    if not isinstance(name, str) or not name or name == "standard":
+        return None
+    slug = f"post-format-{name}"
+    return Term(
+        id=synthetic_id("post_format", slug),
+        taxonomy="post_format",
+        name=POST_FORMAT_NAMES.get(name, name.title()),
+        slug=slug,
     )
 
 

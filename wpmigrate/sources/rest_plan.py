@@ -15,7 +15,7 @@ from typing import Any
 
 from ..values import int_or
 from .base import Versions
-from .rest_parse import utc
+from .rest_parse import term_ids_of, utc
 
 PROBE_PARAMS = {"per_page": 1, "orderby": "modified", "order": "desc", "_fields": "id,modified_gmt"}
 
@@ -41,7 +41,7 @@ class Sweep:
 
     def see(self, rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
-            terms = tuple(sorted(t for f in self.term_fields for t in (row.get(f) or [])))
+            terms = tuple(sorted(term_ids_of(row, self.term_fields)))
             before = self.known.pop(row["id"], None)
             if before is None or before != (utc(row.get("modified_gmt")), terms):
                 self.changed.append(row["id"])
