@@ -35,7 +35,7 @@ from .mapping import Mapping, load_mapping
 from .media_files import FilesReport, MediaOptions, download_into
 from .pipeline import RunResult, Source
 from .progress import Progress
-from .report import inspect_source, render_text, write_mapping
+from .report import check_mapping_target, inspect_source, render_text, write_mapping
 from .sources import VIA_CHOICES, open_source
 
 PASSWORD_ENV = "WPMIGRATE_APP_PASSWORD"
@@ -187,6 +187,7 @@ def read_auth(user: str | None) -> tuple[str, str] | None:
 @source_options
 @mapping_options
 @click.option("--full", is_flag=True, help="Re-read everything, even what looks unchanged.")
+@click.option("--force", is_flag=True, help="Export even if ARCHIVE holds another site.")
 @media_options
 @quiet_option
 def export_command(
@@ -199,6 +200,7 @@ def export_command(
     mappings: tuple[str, ...],
     include_internals: bool,
     full: bool,
+    force: bool,
     media: str | None,
     media_hosts: tuple[str, ...],
     max_file_size: str,
@@ -219,7 +221,9 @@ def export_command(
     files = media_settings(media, media_hosts, max_file_size, rewrite_links, concurrency)
     mapping = load_mapping(list(mappings), include_internals=include_internals)
     reader = _open_source(source, mapping, via, user, concurrency, delay, quiet=quiet)
-    _read_into(archive, reader, mapping, files, quiet=quiet, command="export", full=full)
+    _read_into(
+        archive, reader, mapping, files, quiet=quiet, command="export", full=full, force=force
+    )
 
 
 @cli.command(name="sync")
@@ -379,7 +383,8 @@ def log_command(archive: str, limit: int, show_changes: bool, as_json: bool) -> 
     "--write-mapping",
     "mapping_file",
     type=click.Path(dir_okay=False),
-    help="Draft a mapping (TOML) for the custom types into this file.",
+    help="Draft a mapping (TOML) into this file: a table per custom type (for posts and "
+    "pages on a site without any).",
 )
 @click.option("--force", is_flag=True, help="Replace the --write-mapping file if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="Output the report as JSON.")
@@ -402,6 +407,8 @@ def inspect_command(
       wpmigrate inspect samples/research-library.xml
       wpmigrate inspect https://example.org --write-mapping mappings/example.toml
     """
+    if mapping_file:  # before reading the site, not after printing its report
+        check_mapping_target(mapping_file, force=force)
     mapping = load_mapping([])
     reader = _open_source(source, mapping, via, user, concurrency, delay, quiet=False)
     report = inspect_source(reader, mapping)
