@@ -109,6 +109,41 @@ def test_a_date_range_export_leaves_posts_outside_its_dates_alone(
     assert not_compared(archive)["items"] == live(archive, "items") - posts_in_range
 
 
+# What each Tools > Export filter keeps of the posts: (export_wp() argument, SQL on items).
+FILTERS = {
+    "author": (
+        "select author_id from items where type = 'post' group by author_id "
+        "order by count(*) desc limit 1",
+        "author_id = {}",
+    ),
+    "category": (
+        "select slug from terms join item_terms on term_id = terms.id "
+        "where taxonomy = 'category' group by terms.id order by count(*) desc limit 1",
+        "id in (select item_id from item_terms join terms on terms.id = term_id "
+        "where taxonomy = 'category' and slug = '{}')",
+    ),
+    "status": ("select 'publish'", "status = '{}'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FILTERS))
+def test_an_export_of_one_author_category_or_status_leaves_other_posts_alone(
+    wordpress, full_archive, tmp_path, name
+):
+    archive = full_archive
+    pick, matching = FILTERS[name]
+    value = scalar(archive, pick)
+    kept = f"type = 'post' and {matching.format(value)}"
+    assert 0 < live(archive, "items", kept) < live(archive, "items", "type = 'post'")
+    before = deleted(archive)
+
+    partial = wordpress.export_wxr(tmp_path / f"{name}.xml", content="post", **{name: str(value)})
+    wpmigrate("sync", str(archive), str(partial), "-q")
+
+    assert deleted(archive) == before
+    assert not_compared(archive)["items"] == live(archive, "items") - live(archive, "items", kept)
+
+
 @pytest.fixture
 def edited_site(wordpress):
     yield wordpress

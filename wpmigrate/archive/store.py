@@ -318,9 +318,10 @@ class Archive:
     def _covered(self, kind: str, ids: list[int], within: Coverage) -> set[int]:
         """Of `ids` (rows of `kind`), those a partial source speaks for."""
         if kind == "term":
-            return set(ids) if within.terms else set()
+            return set(ids) if within.whole_content else set()
         if kind == "media":
-            if "attachment" not in within.types or within.media_dates is None:
+            covered = within.whole_content or "attachment" in within.types
+            if not covered or within.media_dates is None:
                 return set()
             sql = f"select id from media where id in ({_marks(ids)}) and date_gmt between ? and ?"
             return {r[0] for r in self.db.execute(sql, [*ids, *within.media_dates])}
@@ -594,17 +595,20 @@ def _hash_row(row: dict[str, Any]) -> str:
 
 
 def _item_scope(within: Coverage) -> tuple[str, list[Any]]:
-    """SQL on `items` for the items a partial source covers: its types, statuses, dates
-    and (a one-category export) category."""
-    types = sorted(within.types - {"attachment"})
-    statuses = sorted(within.statuses)
-    if not types or within.item_dates is None:
+    """SQL on `items` for the items a partial source covers (see `Coverage`)."""
+    if within.item_dates is None:
         return "0", []
-    scope = (
-        f"items.type in ({_marks(types)}) and items.status in ({_marks(statuses)}) "
-        "and items.date between ? and ?"
-    )
-    params: list[Any] = [*types, *statuses, *within.item_dates]
+    scope, params = "items.date between ? and ?", list(within.item_dates)
+    if not within.whole_content:
+        types = sorted(within.types - {"attachment"})
+        scope += f" and items.type in ({_marks(types)})"
+        params += types
+    if within.status is not None:
+        scope += " and items.status = ?"
+        params.append(within.status)
+    if within.author_id is not None:
+        scope += " and items.author_id = ?"
+        params.append(within.author_id)
     if within.category is not None:
         scope += (
             " and exists (select 1 from item_terms join terms on terms.id = item_terms.term_id "

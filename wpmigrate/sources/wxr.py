@@ -220,17 +220,12 @@ class WXRSource:
 
 
 class FileCoverage:
-    """Which part of the site a file holds, gathered while it is read.
-
-    WordPress's exporter writes no note of its filters ("Posts only", a date range, a
-    category, a status), so they are read off what the file holds: the post types and
-    statuses of its items, the span of their dates, and whether its header declares the
-    site's terms (only a whole-content export, or a one-category one, does).
-    """
+    """Which part of the site a file holds, gathered while it is read (see `Coverage`)."""
 
     def __init__(self) -> None:
         self.types: set[str] = set()
         self.statuses: set[str] = set()
+        self.authors: set[int | None] = set()
         self.item_dates: list[str] = []  # [first, last]
         self.media_dates: list[str] = []
         self.header_terms: list[tuple[str, str]] = []  # (taxonomy, slug) the header declares
@@ -238,11 +233,12 @@ class FileCoverage:
     def see_term(self, taxonomy: str, slug: str) -> None:
         self.header_terms.append((taxonomy, slug))
 
-    def see(self, post_type: str, status: str, date: str | None) -> None:
+    def see(self, post_type: str, status: str, date: str | None, author_id: int | None) -> None:
         """An item (site-local date) or, for `attachment`, a file (GMT date)."""
         self.types.add(post_type)
         if post_type != "attachment":
             self.statuses.add(status)
+            self.authors.add(author_id)
         if date:
             span = self.media_dates if post_type == "attachment" else self.item_dates
             if not span:
@@ -253,6 +249,7 @@ class FileCoverage:
                 span[1] = date
 
     def coverage(self) -> Coverage:
+        # A one-category export declares that category alone, and holds posts only.
         one_category = (
             len(self.header_terms) == 1
             and self.header_terms[0][0] == "category"
@@ -260,10 +257,11 @@ class FileCoverage:
         )
         return Coverage(
             types=frozenset(self.types),
-            statuses=frozenset(self.statuses),
+            whole_content=bool(self.header_terms) and not one_category,
             item_dates=(self.item_dates[0], self.item_dates[1]) if self.item_dates else None,
             media_dates=(self.media_dates[0], self.media_dates[1]) if self.media_dates else None,
-            terms=bool(self.header_terms) and not one_category,
+            status=next(iter(self.statuses)) if len(self.statuses) == 1 else None,
+            author_id=next(iter(self.authors)) if len(self.authors) == 1 else None,
             category=self.header_terms[0][1] if one_category else None,
         )
 
@@ -561,7 +559,7 @@ class _WXRReader:
         self.source.seen["media" if post_type == "attachment" else "item"].add(post_id)
         if post_type == "attachment":
             media = self._media(post_id, fields, meta)
-            self.source.covered.see(post_type, media.status, media.date_gmt)
+            self.source.covered.see(post_type, media.status, media.date_gmt, media.author_id)
             yield from self._drain_late_authors()
             yield media
             return
@@ -613,7 +611,7 @@ class _WXRReader:
             source="wxr",
             source_url=fields.get("link", ""),
         )
-        self.source.covered.see(post_type, status, local)
+        self.source.covered.see(post_type, status, local, item.author_id)
         yield from self._drain_late_authors()
         yield item
         yield from self.events.events_for(item)
