@@ -32,6 +32,7 @@ def read_state(archive: Archive, *, detect_deletions: bool) -> SourceState:
         pages=archive.known_pages(),
         live_ids=archive.live_ids() if detect_deletions else {},
         checkpoints=archive.states(""),
+        term_ids=archive.term_ids(),
     )
 
 

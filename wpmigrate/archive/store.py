@@ -413,6 +413,13 @@ class Archive:
         versions["comments"] = {comment_id: (None, ()) for (comment_id,) in comments}
         return versions
 
+    def term_ids(self) -> dict[tuple[str, str], int]:
+        """(taxonomy, slug) -> id of the live terms."""
+        rows = self.db.execute(
+            "select taxonomy, slug, id from terms where deleted_at is null order by id"
+        )
+        return {(taxonomy, slug): term_id for taxonomy, slug, term_id in rows}
+
     def known_pages(self) -> dict[str, tuple[int, str | None]]:
         """Page URL -> (id, modified_gmt) of live items a crawl archived."""
         rows = self.db.execute(

@@ -148,7 +148,7 @@ class WXRSource:
         definitions, library = self._read_ahead()
         self.bytes_read = 0
         with self._open() as stream:
-            yield from _WXRReader(stream, self, definitions, library).read()
+            yield from _WXRReader(stream, self, definitions, library, state.term_ids).read()
         # Only a file read to its end says what is gone: ids the archive holds, by kind.
         if not state.detect_deletions:
             return
@@ -377,8 +377,12 @@ class _WXRReader:
         source: WXRSource,
         acf: AcfDefinitions | None = None,
         library: MediaLibrary | None = None,
+        archived_terms: dict[tuple[str, str], int] | None = None,
     ):
         self.stream = stream
+        # (taxonomy, slug) -> id of the terms the archive holds, for items whose terms the
+        # file does not declare (a partial export): they keep the archive's terms.
+        self.archived_terms = archived_terms or {}
         self.source = source
         self.channel: dict[str, str] = {}
         self.site_sent = False
@@ -570,9 +574,11 @@ class _WXRReader:
             slug = nicename or self.slugs_by_name.get((taxonomy, name)) or _slugify(name)
             key = (taxonomy, slug)
             if key not in self.term_ids:
-                self.term_ids[key] = synthetic_id(taxonomy, slug)
+                archived = self.archived_terms.get(key)
+                self.term_ids[key] = archived or synthetic_id(taxonomy, slug)
                 self.slugs_by_name.setdefault((taxonomy, name), slug)
-                yield Term(id=self.term_ids[key], taxonomy=taxonomy, name=name, slug=slug)
+                if archived is None:
+                    yield Term(id=self.term_ids[key], taxonomy=taxonomy, name=name, slug=slug)
             if self.term_ids[key] not in term_ids:
                 term_ids.append(self.term_ids[key])
 
