@@ -174,3 +174,29 @@ def test_a_posts_only_export_still_marks_the_posts_it_lacks(edited_site, full_ar
 
     wpmigrate("sync", str(full_archive), str(posts_only), "--complete", "-q")
     assert (older, "gone") in deleted(full_archive)["items"]
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "research-library.xml"
+
+
+def test_a_whole_content_export_still_marks_a_post_type_it_no_longer_holds(tmp_path):
+    """A file whose header lists the site's terms is an "All content" export: a type of
+    which it holds no item any more was emptied on the site."""
+    archive = tmp_path / "library.db"
+    wpmigrate("export", str(SAMPLE), str(archive), "-q")
+    pages = live(archive, "items", "type = 'page'")
+    assert pages == 4
+    before = deleted(archive)["items"]
+    head, *items = SAMPLE.read_text(encoding="utf-8").split("<item>")
+    kept = [i for i in items if "<wp:post_type><![CDATA[page]]>" not in i]
+    no_pages = tmp_path / "no-pages.xml"
+    no_pages.write_text("<item>".join([head, *kept]), encoding="utf-8")
+
+    wpmigrate("sync", str(archive), str(no_pages), "-q")
+
+    assert live(archive, "items", "type = 'page'") == 0
+    newly = deleted(archive)["items"] - before
+    assert len(newly) == pages and {reason for _, reason in newly} == {"gone"}
+    assert "not_compared" not in json.loads(
+        scalar(archive, "select counts from runs order by id desc limit 1")
+    )

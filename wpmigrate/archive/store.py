@@ -298,7 +298,8 @@ class Archive:
         ]
         if live and within is not None:
             inside = self._covered(kind, live, within)
-            counts.add("not_compared", table, len(live) - len(inside))
+            if len(inside) < len(live):
+                counts.add("not_compared", table, len(live) - len(inside))
             live = [i for i in live if i in inside]
         if not live:
             return
