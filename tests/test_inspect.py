@@ -275,11 +275,14 @@ def test_drafted_tables_are_named_after_custom_types_and_avoid_core_tables(tmp_p
     }
 
 
-def test_a_site_without_custom_types_drafts_no_tables(tmp_path):
+def test_a_site_without_custom_types_drafts_tables_for_posts_and_pages(tmp_path):
     draft = tmp_path / "draft.toml"
     draft.write_text(draft_mapping(report_of("post", "page")))
-    assert load_mapping([draft]).types == {}
-    assert "# No custom post types found" in draft.read_text()
+    assert {t: spec.table for t, spec in load_mapping([draft]).types.items()} == {
+        "post": "posts",
+        "page": "pages",
+    }
+    assert "# No custom post types found: a table for posts" in draft.read_text()
 
 
 # -- over REST, against the real WordPress ---------------------------------------------------

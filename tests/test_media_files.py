@@ -26,12 +26,14 @@ from wpmigrate.cli import main
 from wpmigrate.media_files import PARTIAL_DIR
 
 
-def wpmigrate(monkeypatch, *args) -> None:
+def wpmigrate(monkeypatch, *args, exit_code: int = 0) -> None:
     monkeypatch.setattr(sys, "argv", ["wpmigrate", *map(str, args), "--quiet"])
     try:
         main()
     except SystemExit as exc:
-        assert not exc.code, f"wpmigrate {args} exited with {exc.code}"
+        assert (exc.code or 0) == exit_code, f"wpmigrate {args} exited with {exc.code}"
+    else:
+        assert exit_code == 0, f"wpmigrate {args} exited with 0"
 
 
 def rows(archive: Path, sql: str, params: tuple = ()) -> list[tuple]:
@@ -194,7 +196,7 @@ def test_a_download_cut_off_resumes_where_it_stopped(httpserver, tmp_path, monke
     archive, folder = tmp_path / "library.db", tmp_path / "media"
 
     httpserver.expect_oneshot_request(path).respond_with_handler(cut_off)
-    wpmigrate(monkeypatch, "export", wxr, archive, "--media", folder)
+    wpmigrate(monkeypatch, "export", wxr, archive, "--media", folder, exit_code=3)
     part, _ = partial_of(folder, url)
     kept = part.stat().st_size
     assert 0 < kept < len(body)
@@ -250,7 +252,7 @@ def test_hostile_names_stay_inside_the_folder(httpserver, tmp_path, monkeypatch)
         107: (f"{base}/wp-content/uploads/2024/01/{long_name}", ""),
         108: (f"{base}/get/108", "C:\\Windows\\System32\\evil.dll"),
         109: (f"{base}/?attachment_id=109", ""),
-        110: ("http://evil.invalid/wp-content/uploads/2024/01/off-site.txt", ""),
+        110: ("ftp://evil.invalid/wp-content/uploads/2024/01/off-site.txt", ""),
         111: (f"{base}/wp-content/uploads/2024/01/redirect.txt", ""),
         112: (f"{base}/wp-content/uploads/2024/02/through-link.txt", ""),
         113: (f"{base}/wp-content/uploads/2024/01/report.pdf", ""),
@@ -278,7 +280,17 @@ def test_hostile_names_stay_inside_the_folder(httpserver, tmp_path, monkeypatch)
     (folder / "2024/02").symlink_to(outside, target_is_directory=True)
     (folder / "2024/01/planted.txt").symlink_to(outside / "sentinel.txt")
 
-    wpmigrate(monkeypatch, "export", wxr, archive, "--media", folder, "--max-file-size", "10K")
+    wpmigrate(
+        monkeypatch,
+        "export",
+        wxr,
+        archive,
+        "--media",
+        folder,
+        "--max-file-size",
+        "10K",
+        exit_code=3,
+    )
 
     got = {
         i: (path, error)
@@ -301,7 +313,7 @@ def test_hostile_names_stay_inside_the_folder(httpserver, tmp_path, monkeypatch)
     assert long_path.parent == Path("2024/01") and long_path.suffix == ".txt"
     assert len(long_path.name.encode()) <= 200
     errors = {i: error for i, (path, error) in got.items() if not path}
-    assert "not the site's host" in errors[110]
+    assert "not a host of the site" in errors[110]
     assert "redirected off the site to evil.invalid" in errors[111]
     assert "symbolic link" in errors[112] and "symbolic link" in errors[117]
     assert "served an HTML page" in errors[113]

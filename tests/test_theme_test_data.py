@@ -44,6 +44,8 @@ def _expected(path: Path) -> dict[str, set]:
     items, media, links = set(), set(), set()
     for element in channel.iter("item"):
         post_id = int(element.findtext(f"{wp}post_id") or "")
+        if post_id in items or post_id in media:
+            continue  # listed twice (WordPress.com): the importer keeps the first
         if element.findtext(f"{wp}post_type") == "attachment":
             media.add(post_id)
             continue

@@ -31,12 +31,12 @@ from .convert import layout as convert_layout
 from .convert import links as convert_links
 from .convert import markdown as convert_markdown
 from .convert import redirects as convert_redirects
-from .errors import WPMigrateError
+from .errors import DownloadsFailed, WPMigrateError
 from .mapping import Mapping, load_mapping
 from .media_files import FilesReport, MediaOptions, download_into
 from .pipeline import RunResult, Source
 from .progress import Progress
-from .report import inspect_source, render_text, write_mapping
+from .report import check_mapping_target, inspect_source, render_text, write_mapping
 from .sources import VIA_CHOICES, open_source
 
 PASSWORD_ENV = "WPMIGRATE_APP_PASSWORD"
@@ -68,7 +68,8 @@ def mapping_options(command: Any) -> Any:
     return click.option(
         "--include-internals",
         is_flag=True,
-        help="Keep WordPress internals (revisions, menu items, templates...) too.",
+        help="Keep WordPress internals too: internal types (revisions, menu items, "
+        "templates...) and taxonomies (post formats, menus...).",
     )(command)
 
 
@@ -151,7 +152,9 @@ def media_options(command: Any) -> Any:
         "media_hosts",
         multiple=True,
         metavar="HOST",
-        help="With --media: also fetch from this host (a CDN). Repeatable.",
+        help="With --media: also fetch from this host. The site's host and the hosts the "
+        "source names for its attachments (a CDN, an S3 offload) are trusted already. "
+        "Repeatable.",
     )(command)
     return click.option(
         "--media",
@@ -211,6 +214,7 @@ def read_auth(user: str | None) -> tuple[str, str] | None:
 @source_options
 @mapping_options
 @click.option("--full", is_flag=True, help="Re-read everything, even what looks unchanged.")
+@click.option("--force", is_flag=True, help="Export even if ARCHIVE holds another site.")
 @media_options
 @quiet_option
 def export_command(
@@ -225,6 +229,7 @@ def export_command(
     mappings: tuple[str, ...],
     include_internals: bool,
     full: bool,
+    force: bool,
     media: str | None,
     media_hosts: tuple[str, ...],
     max_file_size: str,
@@ -246,7 +251,9 @@ def export_command(
     mapping = load_mapping(list(mappings), include_internals=include_internals)
     network = {"allow_origins": allow_origins, "max_response_mb": max_response_mb}
     reader = _open_source(source, mapping, via, user, concurrency, delay, quiet=quiet, **network)
-    _read_into(archive, reader, mapping, files, quiet=quiet, command="export", full=full)
+    _read_into(
+        archive, reader, mapping, files, quiet=quiet, command="export", full=full, force=force
+    )
 
 
 @cli.command(name="sync")
@@ -256,6 +263,13 @@ def export_command(
 @mapping_options
 @click.option("--keep-history", is_flag=True, help="Keep the previous version of modified items.")
 @click.option("--force", is_flag=True, help="Sync even if SOURCE is another site.")
+@click.option(
+    "--complete",
+    is_flag=True,
+    help="The WXR file is the whole site: mark deleted whatever it lacks, even of post types "
+    "or dates it holds nothing of (without it, a partial export only speaks for what it "
+    "covers).",
+)
 @click.option("--full", is_flag=True, help="Re-read everything, even what looks unchanged.")
 @media_options
 @quiet_option
@@ -272,6 +286,7 @@ def sync_command(
     include_internals: bool,
     keep_history: bool,
     force: bool,
+    complete: bool,
     full: bool,
     media: str | None,
     media_hosts: tuple[str, ...],
@@ -290,6 +305,8 @@ def sync_command(
       wpmigrate sync library.db
       wpmigrate sync library.db site.wordpress.2024-06-01.xml
       wpmigrate sync library.db --keep-history
+      wpmigrate sync library.db posts-only.xml          # pages, media... left as they are
+      wpmigrate sync library.db whole-site.xml --complete
     """
     files = media_settings(media, media_hosts, max_file_size, rewrite_links, concurrency)
     recorded_spec, recorded_mappings = recorded_source(archive)
@@ -308,6 +325,7 @@ def sync_command(
         full=full,
         keep_history=keep_history,
         force=force,
+        complete=complete,
     )
 
 
@@ -367,6 +385,13 @@ def _read_into(
         report = download_into(archive, result.run_id, files)
         if not quiet:
             _print_files(report)
+        if report.failures:
+            failed = len(report.failures)
+            raise DownloadsFailed(
+                f"{failed:,} file{'s' if failed != 1 else ''} not downloaded (media.file_error "
+                "and linked_files.file_error say why); the content is archived, run again "
+                "to retry"
+            )
 
 
 @cli.command(name="log")
@@ -395,7 +420,8 @@ def log_command(archive: str, limit: int, show_changes: bool, as_json: bool) -> 
     "--write-mapping",
     "mapping_file",
     type=click.Path(dir_okay=False),
-    help="Draft a mapping (TOML) for the custom types into this file.",
+    help="Draft a mapping (TOML) into this file: a table per custom type (for posts and "
+    "pages on a site without any).",
 )
 @click.option("--force", is_flag=True, help="Replace the --write-mapping file if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="Output the report as JSON.")
@@ -420,6 +446,8 @@ def inspect_command(
       wpmigrate inspect samples/research-library.xml
       wpmigrate inspect https://example.org --write-mapping mappings/example.toml
     """
+    if mapping_file:  # before reading the site, not after printing its report
+        check_mapping_target(mapping_file, force=force)
     mapping = load_mapping([])
     network = {"allow_origins": allow_origins, "max_response_mb": max_response_mb}
     reader = _open_source(source, mapping, via, user, concurrency, delay, quiet=False, **network)
@@ -674,6 +702,14 @@ def _print_summary(result: RunResult) -> None:
         + (f"; {len(result.warnings):,} warnings" if result.warnings else ""),
         err=True,
     )
+    not_compared = result.counts.counts.get("not_compared", {})
+    if result.coverage is not None and any(not_compared.values()):
+        kept = ", ".join(f"{n:,} {table}" for table, n in sorted(not_compared.items()) if n)
+        click.echo(
+            f"not compared: {kept} the file does not cover ({result.coverage.describe()}); "
+            "left as they were (sync --complete if the file is the whole site)",
+            err=True,
+        )
     examples = result.counts.counts.get("unconverted_items", {})
     for column, n in result.counts.counts.get("unconverted", {}).items():
         ids = ", ".join(map(str, examples.get(column, [])))
@@ -709,7 +745,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except WPMigrateError as exc:
         click.echo(f"wpmigrate: error: {exc}", err=True)
-        sys.exit(1)
+        sys.exit(exc.exit_code)
     except sqlite3.DatabaseError as exc:
         click.echo(f"wpmigrate: error: the archive cannot be used ({exc})", err=True)
         sys.exit(1)

@@ -4,6 +4,8 @@
 class WPMigrateError(Exception):
     """Base for every error that is the input's fault, not a bug: shown without a traceback."""
 
+    exit_code = 1  # what the command exits with
+
 
 class SourceError(WPMigrateError):
     """The source (file, site) could not be read; `status` and `code` say how a server
@@ -28,3 +30,9 @@ class ArchiveError(WPMigrateError):
 
 class MappingError(WPMigrateError):
     """A mapping file is invalid."""
+
+
+class DownloadsFailed(WPMigrateError):
+    """`--media`: the run is archived, but some files could not be downloaded (exit 3)."""
+
+    exit_code = 3

@@ -161,7 +161,9 @@ def load_mapping(paths: list[str | Path] = (), *, include_internals: bool = Fals
     statuses = source.get("statuses")
     return Mapping(
         skip_types=frozenset() if include_internals else frozenset(source.get("skip_types", [])),
-        skip_taxonomies=frozenset(source.get("skip_taxonomies", [])),
+        skip_taxonomies=frozenset()
+        if include_internals
+        else frozenset(source.get("skip_taxonomies", [])),
         statuses=frozenset(statuses) if statuses is not None else None,
         cleaning=cleaning_config,
         types={post_type: spec for post_type, (spec, _) in types.items()},

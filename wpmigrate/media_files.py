@@ -1,7 +1,7 @@
 """Download the site's files next to the archive: `wpmigrate export/sync … --media DIR`.
 
 Every live media row's file, and every file under `/wp-content/uploads/` that content links
-to on the site's own host, lands in DIR with WordPress's layout (`2024/03/report.pdf`). The
+to on the site's hosts, lands in DIR with WordPress's layout (`2024/03/report.pdf`). The
 `media` rows (and `linked_files` for the rest) record `local_path`, `sha256`, `size` and the
 served `mime`, plus the ETag/Last-Modified the server sent.
 
@@ -14,11 +14,12 @@ served `mime`, plus the ETag/Last-Modified the server sent.
   that is on disk but whose row changed is asked for with `If-None-Match` /
   `If-Modified-Since`: a 304 downloads nothing.
 * **Safety**: names go through `safe_paths` (no `..`, no absolute paths, no symlinks, no
-  NUL or Windows device names, bounded length); only the site's host and the hosts given
-  with `--media-host` are fetched, redirects included; a size cap, and a content-type
+  NUL or Windows device names, bounded length); only the site's host, the hosts the source
+  names for its attachments and the hosts given with `--media-host` are fetched, redirects
+  included; a size cap, and a content-type
   check (an HTML page where a PDF should be is a login wall or a soft 404, not the file).
 * A failed download is counted (`runs.counts.files.failed`), recorded in `file_error`, and
-  reported; it never stops the others or fails the export.
+  reported; it never stops the others or undoes the export, but the command then exits 3.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ def download_files(
         raise WPMigrateError(f"cannot create the media folder {root}: {exc.strerror}") from None
     if not root.is_dir():
         raise WPMigrateError(f"{root} is not a folder")
-    hosts = allowed_hosts(site["url"], options.hosts)
+    hosts = allowed_hosts(site["url"], [*options.hosts, *attachment_hosts(archive)])
     http = client or HttpClient(concurrency=options.concurrency, retries=2)
     requests_before = http.requests
     downloader = _Downloader(root.resolve(), hosts, options, http)
@@ -201,6 +202,17 @@ def allowed_hosts(site_url: str, extra: Iterable[str]) -> set[str]:
         host = host.strip().lower()
         hosts.add(urlsplit(host).netloc if "//" in host else host.strip("/"))
     hosts.discard("")
+    return hosts
+
+
+def attachment_hosts(archive: Archive) -> set[str]:
+    """The hosts the source itself names for its media files (WXR `wp:attachment_url`, REST
+    `source_url`): a WordPress.com, CDN or S3-offload host is the site's file host."""
+    hosts = set()
+    for row in archive.media_for_download():
+        parts = urlsplit(row["url"])
+        if parts.scheme in ("http", "https"):
+            hosts.add(parts.netloc.lower().rsplit("@", 1)[-1])
     return hosts
 
 
@@ -338,7 +350,7 @@ class _Downloader:
 
     def _fetch(self, task: _Task) -> _Outcome:
         if not host_allowed(task.url, self.hosts):
-            return _Outcome(task, "refused", error="not the site's host (see --media-host)")
+            return _Outcome(task, "refused", error="not a host of the site (see --media-host)")
         assert task.target is not None
         final = inside(self.root, task.target)
         on_disk = self._intact(final, task)

@@ -159,6 +159,44 @@ class Tombstone:
 
 
 @dataclass
+class Coverage:
+    """What a WXR file speaks for, as its content shows: a sync tombstones only the rows
+    inside it (`sync --complete` says the file is the whole site). Sources that read the
+    whole site (REST, a crawl) yield none.
+
+    WordPress's exporter can write part of a site ("Posts", a date range, one category,
+    author or status) and notes none of it, so each limit is inferred: a file whose header
+    declares the site's terms is a whole-content export (every post type, every term);
+    otherwise only the post types it holds items of are covered. Dates are covered between
+    the first and last of its items'; an author or a status only when all its items share
+    it, as a filter makes them.
+    """
+
+    types: frozenset[str]  # post types the file holds items of ('attachment': media)
+    whole_content: bool  # every post type and term: the header declares the site's terms
+    item_dates: tuple[str, str] | None  # first and last site-local date of its items
+    media_dates: tuple[str, str] | None  # first and last date_gmt of its attachments
+    status: str | None = None  # the one status all its items have
+    author_id: int | None = None  # the one author all its items have
+    category: str | None = None  # slug of the one category a category export is limited to
+
+    def describe(self) -> str:
+        """What the file covers, in a few words for the summary."""
+        types = ", ".join(sorted(self.types)) or "none"
+        parts = ["every type" if self.whole_content else f"types {types}"]
+        if self.item_dates:
+            parts.append(f"dates {self.item_dates[0][:10]} to {self.item_dates[1][:10]}")
+        for name, value in (
+            ("category", self.category),
+            ("status", self.status),
+            ("author", self.author_id),
+        ):
+            if value is not None:
+                parts.append(f"{name} {value}")
+        return "; ".join(parts)
+
+
+@dataclass
 class Checkpoint:
     """Sync state for one collection, committed with the records that precede it."""
 
@@ -166,7 +204,7 @@ class Checkpoint:
     state: dict[str, Any]
 
 
-Record = Site | Author | Term | Item | Media | Comment | Event | Tombstone | Checkpoint
+Record = Site | Author | Term | Item | Media | Comment | Event | Tombstone | Coverage | Checkpoint
 
 
 def synthetic_id(kind: str, key: str) -> int:

@@ -21,6 +21,7 @@ from .model import (
     Author,
     Checkpoint,
     Comment,
+    Coverage,
     Event,
     Item,
     Media,
@@ -41,6 +42,7 @@ class RunResult:
     status: str
     counts: WriteCounts
     warnings: list[str] = field(default_factory=list)
+    coverage: Coverage | None = None  # a partial source's reach; tombstones stayed inside
 
 
 @dataclass
@@ -76,8 +78,10 @@ class Exporter:
         progress: Progress | None = None,
         *,
         expected_site_url: str | None = None,
+        complete: bool = False,
     ):
         self.archive = archive
+        self.complete = complete  # the source is the whole site, whatever it seems to cover
         self.expected_site_url = expected_site_url
         self.mapping = mapping
         self.cleaner = Cleaner(mapping.cleaning)
@@ -176,6 +180,9 @@ class Exporter:
             result.counts.add("events", record.source_plugin or "seen")
         elif isinstance(record, Tombstone):
             batch.tombstones.append(record)
+        elif isinstance(record, Coverage):
+            if not self.complete:
+                result.coverage = record
         elif isinstance(record, Checkpoint):
             batch.checkpoints.append(record)
 
@@ -208,9 +215,12 @@ class Exporter:
             archive.save_media(batch.media, self.source_kind, fetched_at, counts)
             archive.save_items(batch.items, result.run_id, fetched_at, counts)
             archive.save_comments(batch.comments, counts)
+            gone_ids: dict[tuple[str, str], list[int]] = {}
             for gone in batch.tombstones:
+                gone_ids.setdefault((gone.kind, gone.reason), []).append(gone.id)
+            for (kind, reason), ids in gone_ids.items():
                 archive.tombstone(
-                    gone.kind, [gone.id], gone.reason, result.run_id, fetched_at, counts
+                    kind, ids, reason, result.run_id, fetched_at, counts, within=result.coverage
                 )
             for checkpoint in batch.checkpoints:
                 archive.set_state(checkpoint.collection, checkpoint.state)

@@ -337,7 +337,8 @@ def _counts(counts: dict[str, int]) -> str:
 
 
 def draft_mapping(report: SiteReport, source: str | None = None) -> str:
-    """A TOML mapping with a table per custom type and a typed column per field.
+    """A TOML mapping with a table per custom type (or, on a site that has none, for posts
+    and pages) and a typed column per field.
 
     `source` is the WXR path or URL as the user gave it (default: what the source reported).
     """
@@ -350,11 +351,12 @@ def draft_mapping(report: SiteReport, source: str | None = None) -> str:
         '#     markdown; split = ";" gives a list; search = true adds full-text search.',
         "",
     ]
-    custom = [t for t in report.types if t.name not in BUILTIN_TYPES]
-    if not custom:
-        out.append("# No custom post types found: copy a block below for post or page by hand.")
+    drafted = [t for t in report.types if t.name not in BUILTIN_TYPES]
+    if not drafted:  # a site of posts and pages: map those
+        drafted = [t for t in report.types if t.name in ("post", "page")]
+        out += ["# No custom post types found: a table for posts and one for pages.", ""]
     taken = reserved_tables()
-    for type_report in custom:
+    for type_report in drafted:
         table = _table_name(type_report.name, taken)
         taken.add(table)
         out += _type_block(type_report, table)
@@ -366,14 +368,20 @@ def write_mapping(
 ) -> None:
     """Write `draft_mapping()` to `path`; an existing file is kept unless `force`."""
     path = Path(path)
-    if path.exists() and not force:
-        raise MappingError(f"{path}: file exists (use --force to replace it)")
-    if not path.parent.is_dir():
-        raise MappingError(f"{path}: folder {path.parent} does not exist")
+    check_mapping_target(path, force=force)
     try:
         path.write_text(draft_mapping(report, source), encoding="utf-8")
     except OSError as exc:
         raise MappingError(f"{path}: cannot write the draft mapping ({exc.strerror})") from None
+
+
+def check_mapping_target(path: str | Path, *, force: bool = False) -> None:
+    """Whether a draft mapping may be written to `path`: asked before a site is read."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise MappingError(f"{path}: file exists (use --force to replace it)")
+    if not path.parent.is_dir():
+        raise MappingError(f"{path}: folder {path.parent} does not exist")
 
 
 def _type_block(report: TypeReport, table: str) -> list[str]:

@@ -32,6 +32,7 @@ def read_state(archive: Archive, *, detect_deletions: bool) -> SourceState:
         pages=archive.known_pages(),
         live_ids=archive.live_ids() if detect_deletions else {},
         checkpoints=archive.states(""),
+        term_ids=archive.term_ids(),
     )
 
 
@@ -45,12 +46,15 @@ def run(
     full: bool = False,
     keep_history: bool = False,
     force: bool = False,
+    complete: bool = False,
     progress: Progress | None = None,
 ) -> RunResult:
     """Export or sync `source` into the archive; the one entry point both commands use.
 
-    `detect_deletions` (sync) marks what the source no longer shows; `full` re-reads
-    everything even where the archive says it is unchanged.
+    `detect_deletions` (sync) marks what the source no longer shows: of a partial WXR file
+    (one post type, a date range...), only what it covers, unless `complete` says the file
+    is the whole site. `full` re-reads everything even where the archive says it is
+    unchanged.
     """
     created = not Path(archive_path).exists()
     try:
@@ -63,6 +67,7 @@ def run(
             full=full,
             keep_history=keep_history,
             force=force,
+            complete=complete,
             progress=progress,
         )
     except WPMigrateError:
@@ -81,6 +86,7 @@ def _run(
     full: bool,
     keep_history: bool,
     force: bool,
+    complete: bool,
     progress: Progress | None,
 ) -> RunResult:
     with Archive.open(archive_path, create=command == "export") as archive:
@@ -92,7 +98,9 @@ def _run(
         archive.keep_history = keep_history
         state = SourceState() if full else read_state(archive, detect_deletions=detect_deletions)
         expected = None if force or site is None else site["url"]
-        exporter = Exporter(archive, mapping, progress, expected_site_url=expected)
+        exporter = Exporter(
+            archive, mapping, progress, expected_site_url=expected, complete=complete
+        )
         result = exporter.run(source, command, state)
         with archive.transaction():  # so that a later sync applies the same mapping
             user_files = [str(Path(f).resolve()) for f in mapping.files[1:]]

@@ -893,16 +893,23 @@ echo 'installed';
 
     # ------------------------------------------------------------------ scenario helpers
 
-    def export_wxr(self, path: str | os.PathLike[str], *, content: str = "all") -> Path:
-        """Write a WXR export made by core's export_wp() to ``path``."""
+    def export_wxr(
+        self, path: str | os.PathLike[str], *, content: str = "all", **filters: str
+    ) -> Path:
+        """Write a WXR export made by core's export_wp() to ``path``.
+
+        ``filters`` are export_wp()'s other arguments, as Tools > Export sets them
+        (``start_date="2024-01"``, ``end_date``, ``status``, ``category``, ``author``).
+        """
         target = Path(path).resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
+        args = "".join(f", {php_str(k)} => {php_str(v)}" for k, v in filters.items())
         size = self.call_json(
             f"""
             require_once ABSPATH . 'wp-admin/includes/export.php';
             wp_set_current_user( 1 );
             ob_start();
-            export_wp( array( 'content' => {php_str(content)} ) );
+            export_wp( array( 'content' => {php_str(content)}{args} ) );
             $xml = ob_get_clean();
             file_put_contents( {php_str(target)}, $xml );
             return strlen( $xml );

@@ -23,7 +23,7 @@ import filelock
 import sqlite_utils
 
 from ..errors import ArchiveError
-from ..model import Author, Comment, Event, Item, Media, Site, Term
+from ..model import Author, Comment, Coverage, Event, Item, Media, Site, Term
 from .reader import check_is_sqlite
 from .schema import SCHEMA_VERSION, TABLES, TOMBSTONE_TABLES, ensure_schema
 
@@ -272,9 +272,21 @@ class Archive:
         )
 
     def tombstone(
-        self, kind: str, ids: list[int], reason: str, run_id: int, at: str, counts: WriteCounts
+        self,
+        kind: str,
+        ids: list[int],
+        reason: str,
+        run_id: int,
+        at: str,
+        counts: WriteCounts,
+        *,
+        within: Coverage | None = None,
     ) -> None:
-        """Mark rows the source no longer shows as deleted; their data stays."""
+        """Mark rows the source no longer shows as deleted; their data stays.
+
+        With `within` (a partial source), rows outside what it covers are left alone and
+        counted as `not_compared`.
+        """
         table = TOMBSTONE_TABLES[kind]
         if not ids:
             return
@@ -284,6 +296,11 @@ class Archive:
                 f"select id from {table} where deleted_at is null and id in ({_marks(ids)})", ids
             )
         ]
+        if live and within is not None:
+            inside = self._covered(kind, live, within)
+            if len(inside) < len(live):
+                counts.add("not_compared", table, len(live) - len(inside))
+            live = [i for i in live if i in inside]
         if not live:
             return
         marks = _marks(live)
@@ -298,6 +315,26 @@ class Archive:
                 on_conflict="replace",
             )
         counts.add(table, "deleted", len(live))
+
+    def _covered(self, kind: str, ids: list[int], within: Coverage) -> set[int]:
+        """Of `ids` (rows of `kind`), those a partial source speaks for."""
+        if kind == "term":
+            return set(ids) if within.whole_content else set()
+        if kind == "media":
+            covered = within.whole_content or "attachment" in within.types
+            if not covered or within.media_dates is None:
+                return set()
+            sql = f"select id from media where id in ({_marks(ids)}) and date_gmt between ? and ?"
+            return {r[0] for r in self.db.execute(sql, [*ids, *within.media_dates])}
+        scope, params = _item_scope(within)
+        if kind == "item":
+            sql = f"select id from items where id in ({_marks(ids)}) and {scope}"
+        else:  # comments go with the items they are on
+            sql = (
+                f"select comments.id from comments join items on items.id = comments.item_id "
+                f"where comments.id in ({_marks(ids)}) and {scope}"
+            )
+        return {r[0] for r in self.db.execute(sql, [*ids, *params])}
 
     def mark_abandoned_runs(self) -> None:
         """Runs left 'running' by a killed process (we hold the lock, so none is alive)."""
@@ -376,6 +413,13 @@ class Archive:
         comments = self.db.execute("select id from comments where deleted_at is null")
         versions["comments"] = {comment_id: (None, ()) for (comment_id,) in comments}
         return versions
+
+    def term_ids(self) -> dict[tuple[str, str], int]:
+        """(taxonomy, slug) -> id of the live terms."""
+        rows = self.db.execute(
+            "select taxonomy, slug, id from terms where deleted_at is null order by id"
+        )
+        return {(taxonomy, slug): term_id for taxonomy, slug, term_id in rows}
 
     def known_pages(self) -> dict[str, tuple[int, str | None]]:
         """Page URL -> (id, modified_gmt) of live items a crawl archived."""
@@ -556,6 +600,31 @@ def _hash_row(row: dict[str, Any]) -> str:
 
     encoded = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _item_scope(within: Coverage) -> tuple[str, list[Any]]:
+    """SQL on `items` for the items a partial source covers (see `Coverage`)."""
+    if within.item_dates is None:
+        return "0", []
+    scope, params = "items.date between ? and ?", list(within.item_dates)
+    if not within.whole_content:
+        types = sorted(within.types - {"attachment"})
+        scope += f" and items.type in ({_marks(types)})"
+        params += types
+    if within.status is not None:
+        scope += " and items.status = ?"
+        params.append(within.status)
+    if within.author_id is not None:
+        scope += " and items.author_id = ?"
+        params.append(within.author_id)
+    if within.category is not None:
+        scope += (
+            " and exists (select 1 from item_terms join terms on terms.id = item_terms.term_id "
+            "where item_terms.item_id = items.id and terms.taxonomy = 'category' "
+            "and terms.slug = ?)"
+        )
+        params.append(within.category)
+    return scope, params
 
 
 def _marks(values: list[Any]) -> str:

@@ -36,6 +36,9 @@ class SourceState:
     live_ids: dict[str, set[int]] = field(default_factory=dict)
     # the checkpoints earlier runs committed, by collection
     checkpoints: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # (taxonomy, slug) -> id of the archive's live terms: a partial WXR file names its
+    # items' terms without declaring them, and they are the archive's, not new ones
+    term_ids: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 EMPTY_STATE = SourceState()

@@ -17,9 +17,24 @@ from html import unescape
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..model import Author, Comment, Item, Media, Term, TermIds
+from ..model import Author, Comment, Item, Media, Term, TermIds, synthetic_id
 
 COMMENT_STATUS = {"approved": "approved", "hold": "pending", "spam": "spam", "trash": "trash"}
+# A post's `format` (asked for when the post_format taxonomy is kept) stands in for the
+# taxonomy REST does not list; it is read with the taxonomy fields.
+FORMAT_FIELD = "format"
+# WordPress's get_post_format_strings(): the names its post_format terms show.
+POST_FORMAT_NAMES = {
+    "aside": "Aside",
+    "chat": "Chat",
+    "gallery": "Gallery",
+    "link": "Link",
+    "image": "Image",
+    "quote": "Quote",
+    "status": "Status",
+    "video": "Video",
+    "audio": "Audio",
+}
 
 
 def is_id(value: Any) -> bool:
@@ -135,12 +150,36 @@ def item_from_rest(
 
 def terms_of(row: dict[str, Any], term_fields: dict[str, str], term_keys: TermIds) -> list[int]:
     """The archive ids of a post's terms; `term_fields` maps the row's taxonomy fields
-    (`categories`, `tags`...) to their taxonomy, as ids some taxonomies share differ."""
-    return [
+    (`categories`, `tags`...) to their taxonomy, as ids some taxonomies share differ, and
+    holds `FORMAT_FIELD` when the post's format is read as its post_format term."""
+    found = [
         term_keys.archive_id(taxonomy, term_id)
         for field_name, taxonomy in term_fields.items()
+        if field_name != FORMAT_FIELD
         for term_id in ids(row.get(field_name))
     ]
+    if FORMAT_FIELD in term_fields and (term := post_format_term(row)) is not None:
+        found.append(term.id)
+    return found
+
+
+def post_format_term(row: dict[str, Any]) -> Term | None:
+    """The `post_format` term of a post's `format` (None for `standard`).
+
+    WordPress keeps formats as terms `post-format-<format>` but REST shows them only as the
+    post's `format`; the term gets the id a WXR file of the site gives it (which names the
+    term by slug only), so both sources agree.
+    """
+    name = row.get(FORMAT_FIELD)
+    if not isinstance(name, str) or not name or name == "standard":
+        return None
+    slug = f"post-format-{name}"
+    return Term(
+        id=synthetic_id("post_format", slug),
+        taxonomy="post_format",
+        name=POST_FORMAT_NAMES.get(name, name.title()),
+        slug=slug,
+    )
 
 
 def comment_from_rest(row: dict[str, Any]) -> Comment:

@@ -13,6 +13,7 @@ import functools
 import gzip
 import io
 import mimetypes
+import os
 import re
 import unicodedata
 import zlib
@@ -30,6 +31,7 @@ from ..media_shortcodes import Attachment, MediaLibrary, image_sizes, render_con
 from ..model import (
     Author,
     Comment,
+    Coverage,
     Item,
     Media,
     Record,
@@ -143,16 +145,19 @@ class WXRSource:
         notify: Callable[[str], None] | None = None,
     ):
         self.path = Path(path)
+        # Recorded absolute, so a later sync from another folder (cron) finds the file.
+        self.location = os.path.abspath(path)
         self.skip_types = set(skip_types)
         self.notify = notify  # where warnings are told as they happen
         self.seen: dict[str, set[int]] = {kind: set() for kind in TOMBSTONE_KINDS}
+        self.covered = FileCoverage()
         self.skipped: dict[str, int] = {}
         self.warnings: list[str] = []
         self.bytes_read = 0
         self.total_bytes = 0
 
     def describe(self) -> str:
-        return str(self.path)
+        return self.location
 
     def warn(self, message: str) -> None:
         """Something not read, that does not stop the run: kept for the summary, told now."""
@@ -177,13 +182,15 @@ class WXRSource:
         self.warnings.clear()
         for ids in self.seen.values():
             ids.clear()
+        self.covered = FileCoverage()
         definitions, library = self._read_ahead()
         self.bytes_read = 0
         with self._open() as stream:
-            yield from _WXRReader(stream, self, definitions, library).read()
+            yield from _WXRReader(stream, self, definitions, library, state.term_ids).read()
         # Only a file read to its end says what is gone: ids the archive holds, by kind.
         if not state.detect_deletions:
             return
+        yield self.covered.coverage()  # what the file can speak for: tombstones stay inside
         for kind, known in state.live_ids.items():
             for gone in sorted(known - self.seen[kind]):
                 yield Tombstone(kind, gone, "gone")
@@ -248,6 +255,53 @@ class WXRSource:
             return _SanitisingReader(gzip.GzipFile(fileobj=raw), self, raw)
         raw.seek(0)
         return _SanitisingReader(raw, self, raw)
+
+
+class FileCoverage:
+    """Which part of the site a file holds, gathered while it is read (see `Coverage`)."""
+
+    def __init__(self) -> None:
+        self.types: set[str] = set()
+        self.statuses: set[str] = set()
+        self.authors: set[int | None] = set()
+        self.item_dates: list[str] = []  # [first, last]
+        self.media_dates: list[str] = []
+        self.header_terms: list[tuple[str, str]] = []  # (taxonomy, slug) the header declares
+
+    def see_term(self, taxonomy: str, slug: str) -> None:
+        self.header_terms.append((taxonomy, slug))
+
+    def see(self, post_type: str, status: str, date: str | None, author_id: int | None) -> None:
+        """An item (site-local date) or, for `attachment`, a file (GMT date)."""
+        self.types.add(post_type)
+        if post_type != "attachment":
+            self.statuses.add(status)
+            self.authors.add(author_id)
+        if date:
+            span = self.media_dates if post_type == "attachment" else self.item_dates
+            if not span:
+                span.extend((date, date))
+            elif date < span[0]:
+                span[0] = date
+            elif date > span[1]:
+                span[1] = date
+
+    def coverage(self) -> Coverage:
+        # A one-category export declares that category alone, and holds posts only.
+        one_category = (
+            len(self.header_terms) == 1
+            and self.header_terms[0][0] == "category"
+            and self.types <= {"post"}
+        )
+        return Coverage(
+            types=frozenset(self.types),
+            whole_content=bool(self.header_terms) and not one_category,
+            item_dates=(self.item_dates[0], self.item_dates[1]) if self.item_dates else None,
+            media_dates=(self.media_dates[0], self.media_dates[1]) if self.media_dates else None,
+            status=next(iter(self.statuses)) if len(self.statuses) == 1 else None,
+            author_id=next(iter(self.authors)) if len(self.authors) == 1 else None,
+            category=self.header_terms[0][1] if one_category else None,
+        )
 
 
 class _SanitisingReader(io.RawIOBase):
@@ -361,8 +415,12 @@ class _WXRReader:
         source: WXRSource,
         acf: AcfDefinitions | None = None,
         library: MediaLibrary | None = None,
+        archived_terms: dict[tuple[str, str], int] | None = None,
     ):
         self.stream = stream
+        # (taxonomy, slug) -> id of the terms the archive holds, for items whose terms the
+        # file does not declare (a partial export): they keep the archive's terms.
+        self.archived_terms = archived_terms or {}
         self.source = source
         self.channel: dict[str, str] = {}
         self.site_sent = False
@@ -456,7 +514,7 @@ class _WXRReader:
             description=c.get("description", ""),
             language=c.get("language", ""),
             source_kind="wxr",
-            source_location=str(self.source.path),
+            source_location=self.source.location,
             wxr_version=version,
         )
 
@@ -503,6 +561,7 @@ class _WXRReader:
             self.refused_terms.add(key)
             self._bad_id("term", raw_id)
             return
+        self.source.covered.see_term(taxonomy, slug)
         self.slugs_by_name.setdefault((taxonomy, fields.get(name, "")), slug)
         self.parent_slugs[key] = parent
         term = Term(
@@ -594,6 +653,7 @@ class _WXRReader:
         seen.add(post_id)
         if post_type == "attachment":
             media = self._media(post_id, fields, meta)
+            self.source.covered.see(post_type, media.status, media.date_gmt, media.author_id)
             yield from self._drain_late_authors()
             yield media
             return
@@ -606,9 +666,11 @@ class _WXRReader:
             if key in self.refused_terms:
                 continue
             if key not in self.term_ids:
-                self.term_ids[key] = synthetic_id(taxonomy, slug)
+                archived = self.archived_terms.get(key)
+                self.term_ids[key] = archived or synthetic_id(taxonomy, slug)
                 self.slugs_by_name.setdefault((taxonomy, name), slug)
-                yield Term(id=self.term_ids[key], taxonomy=taxonomy, name=name, slug=slug)
+                if archived is None:
+                    yield Term(id=self.term_ids[key], taxonomy=taxonomy, name=name, slug=slug)
             if self.term_ids[key] not in term_ids:
                 term_ids.append(self.term_ids[key])
 
@@ -647,6 +709,7 @@ class _WXRReader:
             source="wxr",
             source_url=fields.get("link", ""),
         )
+        self.source.covered.see(post_type, status, local, item.author_id)
         yield from self._drain_late_authors()
         yield item
         yield from self.events.events_for(item)
