@@ -6,7 +6,6 @@ import csv
 import dataclasses
 import json
 import os
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from .convert import layout as convert_layout
 from .convert import links as convert_links
 from .convert import markdown as convert_markdown
 from .convert import redirects as convert_redirects
-from .errors import WPMigrateError
+from .errors import describe_failure
 from .mapping import Mapping, load_mapping
 from .media_files import FilesReport, MediaOptions, download_into
 from .pipeline import RunResult, Source
@@ -667,14 +666,11 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except WPMigrateError as exc:
-        click.echo(f"wpmigrate: error: {exc}", err=True)
-        sys.exit(1)
-    except sqlite3.DatabaseError as exc:
-        click.echo(f"wpmigrate: error: the archive cannot be used ({exc})", err=True)
-        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("\nwpmigrate: interrupted; run the same command again to finish", err=True)
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as exc:  # WPMigrateError, a full disk, a bug: one line, no traceback
+        click.echo(f"wpmigrate: error: {describe_failure(exc)}", err=True)
+        sys.exit(1)

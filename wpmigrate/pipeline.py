@@ -8,6 +8,7 @@ and hands them to the archive in batches, one transaction each, with the run rec
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -94,14 +95,11 @@ class Exporter:
         result = RunResult(run_id=run_id, status="running", counts=WriteCounts())
         try:
             self._copy(source, state, result)
-        except KeyboardInterrupt:
-            self._finish(result, source, "interrupted", "interrupted by the user")
-            raise
-        except WPMigrateError as exc:
-            self._finish(result, source, "failed", str(exc))
-            raise
-        except Exception as exc:
-            self._finish(result, source, "failed", f"{type(exc).__name__}: {exc}")
+        except BaseException as exc:
+            status, error = _failure(exc)
+            # On a full disk even this can fail: what the user must hear is the first error.
+            with suppress(Exception):
+                self._finish(result, source, status, error)
             raise
         self._finish(result, source, "ok", None)
         return result
@@ -215,6 +213,15 @@ class Exporter:
             for checkpoint in batch.checkpoints:
                 archive.set_state(checkpoint.collection, checkpoint.state)
             archive.save_events(batch.events)
+
+
+def _failure(exc: BaseException) -> tuple[str, str]:
+    """The status and error a run that raised `exc` is recorded with."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted", "interrupted by the user"
+    if isinstance(exc, WPMigrateError):
+        return "failed", str(exc)
+    return "failed", f"{type(exc).__name__}: {exc}"
 
 
 def same_site(archive_url: str, source_url: str) -> bool:

@@ -69,6 +69,7 @@ class Archive:
         self.path = path
         self._lock = lock
         self.keep_history = False  # store the previous version of modified items
+        self._depth = 0  # open transactions: inner ones are savepoints
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -124,13 +125,25 @@ class Archive:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
+        """One transaction; inside another it is a savepoint, and the outer one decides.
+
+        A run from a file wraps the whole run in one, so the file lands whole or not at all.
+        """
+        nested = self._depth > 0
+        self.db.execute("SAVEPOINT nested" if nested else "BEGIN IMMEDIATE")
+        self._depth += 1
         try:
             yield
+            self.db.execute("RELEASE nested" if nested else "COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # SQLite itself may have rolled back already (a full disk, a failed COMMIT).
+            if self.db.conn.in_transaction:
+                self.db.execute("ROLLBACK TO nested" if nested else "ROLLBACK")
+                if nested:
+                    self.db.execute("RELEASE nested")
             raise
-        self.db.execute("COMMIT")
+        finally:
+            self._depth -= 1
 
     # -- runs --------------------------------------------------------------------------------
 
@@ -145,16 +158,23 @@ class Archive:
     def finish_run(
         self, run_id: int, status: str, counts: WriteCounts, error: str | None = None
     ) -> None:
-        with self.transaction():
-            self.db["runs"].update(
-                run_id,
-                {
-                    "finished_at": utc_now(),
-                    "status": status,
-                    "counts": json.dumps(counts.counts, sort_keys=True),
-                    "error": error,
-                },
-            )
+        row = {
+            "finished_at": utc_now(),
+            "status": status,
+            "counts": json.dumps(counts.counts, sort_keys=True),
+            "error": error,
+        }
+        try:
+            with self.transaction():
+                self.db["runs"].update(run_id, row)
+        except sqlite3.OperationalError:
+            if self._depth:
+                raise
+            # A full disk: the WAL still holds the pages of the batch that failed; give
+            # them back to the disk, then record the run's end once more.
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            with self.transaction():
+                self.db["runs"].update(run_id, row)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -597,13 +617,20 @@ def discard_if_empty(path: Path) -> None:
     """A first export that failed before writing any content leaves no archive behind."""
     if not path.exists():
         return
-    with sqlite3.connect(path) as conn:
-        try:
-            written = conn.execute(
-                "select (select count(*) from items) + (select count(*) from media)"
-            ).fetchone()[0]
-        except sqlite3.Error:
-            return
+    conn = sqlite3.connect(path)
+    try:
+        written = conn.execute(
+            "select (select count(*) from items) + (select count(*) from media)"
+        ).fetchone()[0]
+    except sqlite3.Error:
+        written = 0  # not even the schema made it
+    finally:
+        conn.close()
     if written == 0:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_archive(path)
+
+
+def remove_archive(path: Path) -> None:
+    """Delete an archive this run created, with its WAL, shared-memory and lock files."""
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
