@@ -633,6 +633,14 @@ def _print_summary(result: RunResult) -> None:
         + (f"; {len(result.warnings):,} warnings" if result.warnings else ""),
         err=True,
     )
+    unlinked = result.counts.counts.get("unlinked", {})
+    if unlinked:
+        links = ", ".join(f"{column} {n:,}" for column, n in sorted(unlinked.items()))
+        click.echo(
+            f"warning: {sum(unlinked.values()):,} links to rows the source does not have "
+            f"were dropped ({links})",
+            err=True,
+        )
     examples = result.counts.counts.get("unconverted_items", {})
     for column, n in result.counts.counts.get("unconverted", {}).items():
         ids = ", ".join(map(str, examples.get(column, [])))

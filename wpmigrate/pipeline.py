@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from .archive import Archive, CleanText, WriteCounts, utc_now
 from .archive.type_tables import build_tables
 from .cleaning import Cleaner
-from .errors import ArchiveError, WPMigrateError
+from .errors import ArchiveError, SourceError, WPMigrateError
 from .mapping import Mapping
 from .model import (
     Author,
@@ -126,6 +126,8 @@ class Exporter:
                 self._write(batch, result, fetched_at)
                 batch = _Batch()
         self._write(batch, result, fetched_at)
+        with self.archive.transaction():
+            self.archive.drop_dangling_links(result.counts)
         build_tables(self.archive, self.mapping, result.counts)
 
     def _add(self, record: Record, batch: _Batch, result: RunResult, source: Source) -> None:
@@ -197,6 +199,14 @@ class Exporter:
         return [self.cleaner.to_text(c.content_html) for c in item.comments]
 
     def _write(self, batch: _Batch, result: RunResult, fetched_at: str) -> None:
+        try:
+            self._write_batch(batch, result, fetched_at)
+        except OverflowError:  # SQLite integers are 64-bit
+            raise SourceError(
+                "the source holds a number too large to store (an id over 9223372036854775807)"
+            ) from None
+
+    def _write_batch(self, batch: _Batch, result: RunResult, fetched_at: str) -> None:
         archive, counts = self.archive, result.counts
         with archive.transaction():
             if batch.site is not None:

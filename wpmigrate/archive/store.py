@@ -25,7 +25,14 @@ import sqlite_utils
 from ..errors import ArchiveError
 from ..model import Author, Comment, Event, Item, Media, Site, Term
 from .reader import check_is_sqlite
-from .schema import SCHEMA_VERSION, TABLES, TOMBSTONE_TABLES, ensure_schema
+from .schema import (
+    FOREIGN_KEYS,
+    SCHEMA_VERSION,
+    TABLES,
+    TOMBSTONE_TABLES,
+    ensure_schema,
+    key_columns,
+)
 
 
 def utc_now() -> str:
@@ -318,6 +325,26 @@ class Archive:
                 on_conflict="replace",
             )
         counts.add(table, "deleted", len(live))
+
+    def drop_dangling_links(self, counts: WriteCounts) -> None:
+        """Links to rows the archive does not have (a post's parent left out of the file, a
+        term no item list names): the link goes, the row stays, and `unlinked` counts them.
+
+        A link that is a row's key (an `item_terms` pair, an event's item) goes with its row.
+        Called at the end of a complete run, when every row the source has is written.
+        """
+        for table, column, other, other_column in FOREIGN_KEYS:
+            dangling = (
+                f"[{column}] is not null and [{column}] not in (select [{other_column}] "
+                f"from [{other}])"
+            )
+            if column in key_columns(TABLES[table][1]):
+                sql = f"delete from [{table}] where {dangling}"
+            else:
+                sql = f"update [{table}] set [{column}] = null where {dangling}"
+            dropped = self.db.execute(sql).rowcount
+            if dropped:
+                counts.add("unlinked", f"{table}.{column}", dropped)
 
     def mark_abandoned_runs(self) -> None:
         """Runs left 'running' by a killed process (we hold the lock, so none is alive)."""
