@@ -9,6 +9,7 @@ an interrupted export converges on the same archive.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
@@ -628,6 +629,11 @@ def _acquire_lock(path: Path) -> filelock.BaseFileLock:
             f"archive {path} is busy: another wpmigrate process is writing to it"
         ) from None
     except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise ArchiveError(
+                f"archive {path} is on read-only media ({exc.strerror}): export and sync "
+                f"write it; query, search, log and convert can read it"
+            ) from None
         raise ArchiveError(f"cannot lock archive {path}: {exc.strerror}") from None
     return lock
 
