@@ -16,7 +16,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from .archive import Archive
-from .archive.store import discard_if_empty, remove_archive
+from .archive.store import discard_if_empty
 from .errors import ArchiveError
 from .mapping import Mapping
 from .pipeline import Exporter, RunResult
@@ -72,10 +72,8 @@ def run(
             progress=progress,
         )
     except BaseException:
-        if created and source.kind in FILE_SOURCES:
-            remove_archive(path)
-        elif created:
-            discard_if_empty(path)  # what a site's batches committed is kept, to resume
+        if created:  # a file's run left nothing; what a site's batches wrote is kept, to resume
+            discard_if_empty(path)
         raise
 
 
