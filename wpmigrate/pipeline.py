@@ -2,7 +2,9 @@
 
 A source yields model records; this module filters them by the mapping, cleans their text
 and hands them to the archive in batches, one transaction each, with the run recorded in
-`runs`. Interrupted or failed runs are marked as such and leave every committed batch valid.
+`runs`. Interrupted or failed runs are marked as such and leave every committed batch valid
+(a run from a file runs inside one outer transaction, where each batch is a savepoint). A
+complete run ends by dropping links to rows the archive does not have.
 """
 
 from __future__ import annotations
