@@ -85,7 +85,7 @@ def extract_fields(
     acf_names = [
         k for k in meta if not k.startswith("_") and str(meta.get("_" + k, "")).startswith("field_")
     ]
-    builder = _Builder(meta, definitions, set(acf_names))
+    builder = _Builder(meta, definitions, acf_names)
     fields: dict[str, Any] = {}
     nested = builder.nested_names()
     for name in acf_names:
@@ -94,7 +94,7 @@ def extract_fields(
             if value is not None and value != []:  # no value: no field, as over REST
                 fields[name] = value
     for key, raw in meta.items():
-        if key.startswith("_") or key in builder.acf_names or key in fields:
+        if key.startswith("_") or key in builder.is_acf or key in fields:
             continue
         values = (repeated or {}).get(key)
         if values:
@@ -105,10 +105,13 @@ def extract_fields(
 
 
 class _Builder:
-    def __init__(self, meta: dict[str, str], definitions: AcfDefinitions, acf_names: set[str]):
+    def __init__(self, meta: dict[str, str], definitions: AcfDefinitions, acf_names: list[str]):
         self.meta = meta
         self.definitions = definitions
+        # A list, in the file's order: a row's keys come out in that order, run after run
+        # (a set's order changes with every process's string hashing).
         self.acf_names = acf_names
+        self.is_acf = frozenset(acf_names)
 
     def field_type(self, name: str) -> str | None:
         declared = self.definitions.type_of(self.meta.get("_" + name))

@@ -6,7 +6,6 @@ import csv
 import dataclasses
 import json
 import os
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from .convert import layout as convert_layout
 from .convert import links as convert_links
 from .convert import markdown as convert_markdown
 from .convert import redirects as convert_redirects
-from .errors import DownloadsFailed, WPMigrateError
+from .errors import DownloadsFailed, describe_failure
 from .mapping import Mapping, load_mapping
 from .media_files import FilesReport, MediaOptions, download_into
 from .pipeline import RunResult, Source
@@ -702,6 +701,14 @@ def _print_summary(result: RunResult) -> None:
         + (f"; {len(result.warnings):,} warnings" if result.warnings else ""),
         err=True,
     )
+    unlinked = result.counts.counts.get("unlinked", {})
+    if unlinked:
+        links = ", ".join(f"{column} {n:,}" for column, n in sorted(unlinked.items()))
+        click.echo(
+            f"warning: {sum(unlinked.values()):,} links to rows the source does not have "
+            f"were dropped ({links})",
+            err=True,
+        )
     not_compared = result.counts.counts.get("not_compared", {})
     if result.coverage is not None and any(not_compared.values()):
         kept = ", ".join(f"{n:,} {table}" for table, n in sorted(not_compared.items()) if n)
@@ -743,14 +750,11 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except WPMigrateError as exc:
-        click.echo(f"wpmigrate: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except sqlite3.DatabaseError as exc:
-        click.echo(f"wpmigrate: error: the archive cannot be used ({exc})", err=True)
-        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("\nwpmigrate: interrupted; run the same command again to finish", err=True)
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as exc:  # WPMigrateError, a full disk, a bug: one line, no traceback
+        click.echo(f"wpmigrate: error: {describe_failure(exc)}", err=True)
+        sys.exit(getattr(exc, "exit_code", 1))

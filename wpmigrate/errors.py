@@ -1,5 +1,8 @@
 """Errors a user can act on. The CLI prints their message on one line and exits non-zero."""
 
+import errno
+import sqlite3
+
 
 class WPMigrateError(Exception):
     """Base for every error that is the input's fault, not a bug: shown without a traceback."""
@@ -30,6 +33,22 @@ class ArchiveError(WPMigrateError):
 
 class MappingError(WPMigrateError):
     """A mapping file is invalid."""
+
+
+def describe_failure(exc: Exception) -> str:
+    """One line for any error that reached the CLI, naming its cause: never a traceback."""
+    if isinstance(exc, WPMigrateError):
+        return str(exc)
+    if isinstance(exc, sqlite3.DatabaseError):
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
+            return f"the disk is full ({exc}): free some space and run the command again"
+        return f"the archive cannot be used ({exc})"
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return f"the disk is full ({exc.strerror}{where}): free some space and run again"
+        return f"{exc.strerror or exc}{where}"
+    return f"unexpected {type(exc).__name__}: {exc} (a bug in wpmigrate: please report it)"
 
 
 class DownloadsFailed(WPMigrateError):

@@ -2,12 +2,15 @@
 
 A source yields model records; this module filters them by the mapping, cleans their text
 and hands them to the archive in batches, one transaction each, with the run recorded in
-`runs`. Interrupted or failed runs are marked as such and leave every committed batch valid.
+`runs`. Interrupted or failed runs are marked as such and leave every committed batch valid
+(a run from a file runs inside one outer transaction, where each batch is a savepoint). A
+complete run ends by dropping links to rows the archive does not have.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,7 +18,7 @@ from urllib.parse import urlsplit
 from .archive import Archive, CleanText, WriteCounts, utc_now
 from .archive.type_tables import build_tables
 from .cleaning import Cleaner
-from .errors import ArchiveError, WPMigrateError
+from .errors import ArchiveError, SourceError, WPMigrateError
 from .mapping import Mapping
 from .model import (
     Author,
@@ -98,14 +101,11 @@ class Exporter:
         result = RunResult(run_id=run_id, status="running", counts=WriteCounts())
         try:
             self._copy(source, state, result)
-        except KeyboardInterrupt:
-            self._finish(result, source, "interrupted", "interrupted by the user")
-            raise
-        except WPMigrateError as exc:
-            self._finish(result, source, "failed", str(exc))
-            raise
-        except Exception as exc:
-            self._finish(result, source, "failed", f"{type(exc).__name__}: {exc}")
+        except BaseException as exc:
+            status, error = _failure(exc)
+            # On a full disk even this can fail: what the user must hear is the first error.
+            with suppress(Exception):
+                self._finish(result, source, status, error)
             raise
         self._finish(result, source, "ok", None)
         return result
@@ -132,6 +132,8 @@ class Exporter:
                 self._write(batch, result, fetched_at)
                 batch = _Batch()
         self._write(batch, result, fetched_at)
+        with self.archive.transaction():
+            self.archive.drop_dangling_links(result.counts)
         build_tables(self.archive, self.mapping, result.counts)
 
     def _add(self, record: Record, batch: _Batch, result: RunResult, source: Source) -> None:
@@ -206,6 +208,14 @@ class Exporter:
         return [self.cleaner.to_text(c.content_html) for c in item.comments]
 
     def _write(self, batch: _Batch, result: RunResult, fetched_at: str) -> None:
+        try:
+            self._write_batch(batch, result, fetched_at)
+        except OverflowError:  # SQLite integers are 64-bit
+            raise SourceError(
+                "the source holds a number too large to store (an id over 9223372036854775807)"
+            ) from None
+
+    def _write_batch(self, batch: _Batch, result: RunResult, fetched_at: str) -> None:
         archive, counts = self.archive, result.counts
         with archive.transaction():
             if batch.site is not None:
@@ -225,6 +235,15 @@ class Exporter:
             for checkpoint in batch.checkpoints:
                 archive.set_state(checkpoint.collection, checkpoint.state)
             archive.save_events(batch.events)
+
+
+def _failure(exc: BaseException) -> tuple[str, str]:
+    """The status and error a run that raised `exc` is recorded with."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted", "interrupted by the user"
+    if isinstance(exc, WPMigrateError):
+        return "failed", str(exc)
+    return "failed", f"{type(exc).__name__}: {exc}"
 
 
 def same_site(archive_url: str, source_url: str) -> bool:

@@ -4,21 +4,26 @@ The archive records its source in the `site` table on the first export. A later 
 that source again (or a newer WXR / another URL of the same site), gives the source a
 `SourceState` of what the archive already holds, and lets the pipeline write the
 differences: new and modified items, tombstones for the gone, restored items that came
-back. Every batch commits with the checkpoints it covers, so a killed run re-run finishes
-the job.
+back. From a site, every batch commits with the checkpoints it covers, so a killed run
+re-run finishes the job. From a file, the whole run is one transaction: the file lands
+whole or the archive is left exactly as it was (a re-run reads the file again anyway).
+A failed first export leaves no archive behind.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from .archive import Archive
 from .archive.store import discard_if_empty
-from .errors import ArchiveError, WPMigrateError
+from .errors import ArchiveError
 from .mapping import Mapping
 from .pipeline import Exporter, RunResult
 from .progress import Progress
 from .sources.base import Source, SourceState
+
+FILE_SOURCES = frozenset({"wxr"})  # source kinds whose runs land whole or change nothing
 
 
 def read_state(archive: Archive, *, detect_deletions: bool) -> SourceState:
@@ -56,7 +61,8 @@ def run(
     is the whole site. `full` re-reads everything even where the archive says it is
     unchanged.
     """
-    created = not Path(archive_path).exists()
+    path = Path(archive_path)
+    created = not path.exists()
     try:
         return _run(
             source,
@@ -70,9 +76,9 @@ def run(
             complete=complete,
             progress=progress,
         )
-    except WPMigrateError:
-        if created:
-            discard_if_empty(Path(archive_path))
+    except BaseException:
+        if created:  # a file's run left nothing; what a site's batches wrote is kept, to resume
+            discard_if_empty(path)
         raise
 
 
@@ -89,7 +95,10 @@ def _run(
     complete: bool,
     progress: Progress | None,
 ) -> RunResult:
-    with Archive.open(archive_path, create=command == "export") as archive:
+    with (
+        Archive.open(archive_path, create=command == "export") as archive,
+        archive.transaction() if source.kind in FILE_SOURCES else nullcontext(),
+    ):
         site = archive.site()
         if command == "sync" and site is None:
             raise ArchiveError(

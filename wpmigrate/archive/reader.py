@@ -29,22 +29,43 @@ class Rows:
 
 
 def open_readonly(path: str | os.PathLike[str]) -> sqlite_utils.Database:
-    """A read-only connection: no write, ATTACH or VACUUM INTO can slip through."""
+    """A read-only connection: no write, ATTACH or VACUUM INTO can slip through.
+
+    An archive on read-only media (a mounted backup, a CD) is read too: in WAL mode SQLite
+    needs to create `ARCHIVE-shm` next to it, which it cannot there, so such an archive is
+    opened `immutable` (nothing can be changing it).
+    """
     path = Path(path)
     if not path.is_file():
         raise ArchiveError(f"archive {path} does not exist")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    check_is_sqlite(conn, path)
+    uri = f"{path.absolute().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        check_is_sqlite(conn, path)
+    except ArchiveError:
+        if os.access(path.parent, os.W_OK):
+            raise
+        conn = sqlite3.connect(uri + "&immutable=1", uri=True)
+        check_is_sqlite(conn, path)
     conn.set_authorizer(_no_attach)
     return sqlite_utils.Database(conn)
 
 
 def check_is_sqlite(conn: sqlite3.Connection, path: Path) -> None:
+    """One line that names what is wrong with the archive file, if anything is."""
     try:
         conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise ArchiveError(f"{path} is not a SQLite archive ({exc})") from None
+        name = getattr(exc, "sqlite_errorname", "")
+        if name.startswith("SQLITE_NOTADB") or name.startswith("SQLITE_CORRUPT"):
+            raise ArchiveError(f"{path} is not a SQLite archive ({exc})") from None
+        if name.startswith("SQLITE_READONLY") or not os.access(path.parent, os.W_OK):
+            raise ArchiveError(
+                f"archive {path} is on read-only media: it can be read (query, search, log, "
+                f"convert), not written ({exc})"
+            ) from None
+        raise ArchiveError(f"cannot open archive {path} ({exc})") from None
 
 
 def run_query(path: str | os.PathLike[str], sql: str, params: dict[str, Any]) -> Rows:

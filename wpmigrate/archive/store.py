@@ -9,6 +9,7 @@ an interrupted export converges on the same archive.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
@@ -25,11 +26,22 @@ import sqlite_utils
 from ..errors import ArchiveError
 from ..model import Author, Comment, Coverage, Event, Item, Media, Site, Term
 from .reader import check_is_sqlite
-from .schema import SCHEMA_VERSION, TABLES, TOMBSTONE_TABLES, ensure_schema
+from .schema import (
+    FOREIGN_KEYS,
+    SCHEMA_VERSION,
+    TABLES,
+    TOMBSTONE_TABLES,
+    ensure_schema,
+    key_columns,
+)
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Now, in UTC; `SOURCE_DATE_EPOCH` (seconds) fixes it, for archives reproducible to the
+    byte (https://reproducible-builds.org/specs/source-date-epoch/)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    now = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -69,6 +81,7 @@ class Archive:
         self.path = path
         self._lock = lock
         self.keep_history = False  # store the previous version of modified items
+        self._depth = 0  # open transactions: inner ones are savepoints
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -124,13 +137,25 @@ class Archive:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
+        """One transaction; inside another it is a savepoint, and the outer one decides.
+
+        A run from a file wraps the whole run in one, so the file lands whole or not at all.
+        """
+        nested = self._depth > 0
+        self.db.execute("SAVEPOINT nested" if nested else "BEGIN IMMEDIATE")
+        self._depth += 1
         try:
             yield
+            self.db.execute("RELEASE nested" if nested else "COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # SQLite itself may have rolled back already (a full disk, a failed COMMIT).
+            if self.db.conn.in_transaction:
+                self.db.execute("ROLLBACK TO nested" if nested else "ROLLBACK")
+                if nested:
+                    self.db.execute("RELEASE nested")
             raise
-        self.db.execute("COMMIT")
+        finally:
+            self._depth -= 1
 
     # -- runs --------------------------------------------------------------------------------
 
@@ -145,16 +170,23 @@ class Archive:
     def finish_run(
         self, run_id: int, status: str, counts: WriteCounts, error: str | None = None
     ) -> None:
-        with self.transaction():
-            self.db["runs"].update(
-                run_id,
-                {
-                    "finished_at": utc_now(),
-                    "status": status,
-                    "counts": json.dumps(counts.counts, sort_keys=True),
-                    "error": error,
-                },
-            )
+        row = {
+            "finished_at": utc_now(),
+            "status": status,
+            "counts": json.dumps(counts.counts, sort_keys=True),
+            "error": error,
+        }
+        try:
+            with self.transaction():
+                self.db["runs"].update(run_id, row)
+        except sqlite3.OperationalError:
+            if self._depth:
+                raise
+            # A full disk: the WAL still holds the pages of the batch that failed; give
+            # them back to the disk, then record the run's end once more.
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            with self.transaction():
+                self.db["runs"].update(run_id, row)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -315,6 +347,26 @@ class Archive:
                 on_conflict="replace",
             )
         counts.add(table, "deleted", len(live))
+
+    def drop_dangling_links(self, counts: WriteCounts) -> None:
+        """Links to rows the archive does not have (a post's parent left out of the file, a
+        term no item list names): the link goes, the row stays, and `unlinked` counts them.
+
+        A link that is a row's key (an `item_terms` pair, an event's item) goes with its row.
+        Called at the end of a complete run, when every row the source has is written.
+        """
+        for table, column, other, other_column in FOREIGN_KEYS:
+            dangling = (
+                f"[{column}] is not null and [{column}] not in (select [{other_column}] "
+                f"from [{other}])"
+            )
+            if column in key_columns(TABLES[table][1]):
+                sql = f"delete from [{table}] where {dangling}"
+            else:
+                sql = f"update [{table}] set [{column}] = null where {dangling}"
+            dropped = self.db.execute(sql).rowcount
+            if dropped:
+                counts.add("unlinked", f"{table}.{column}", dropped)
 
     def _covered(self, kind: str, ids: list[int], within: Coverage) -> set[int]:
         """Of `ids` (rows of `kind`), those a partial source speaks for."""
@@ -646,6 +698,11 @@ def _acquire_lock(path: Path) -> filelock.BaseFileLock:
             f"archive {path} is busy: another wpmigrate process is writing to it"
         ) from None
     except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise ArchiveError(
+                f"archive {path} is on read-only media ({exc.strerror}): export and sync "
+                f"write it; query, search, log and convert can read it"
+            ) from None
         raise ArchiveError(f"cannot lock archive {path}: {exc.strerror}") from None
     return lock
 
@@ -666,13 +723,20 @@ def discard_if_empty(path: Path) -> None:
     """A first export that failed before writing any content leaves no archive behind."""
     if not path.exists():
         return
-    with sqlite3.connect(path) as conn:
-        try:
-            written = conn.execute(
-                "select (select count(*) from items) + (select count(*) from media)"
-            ).fetchone()[0]
-        except sqlite3.Error:
-            return
+    conn = sqlite3.connect(path)
+    try:
+        written = conn.execute(
+            "select (select count(*) from items) + (select count(*) from media)"
+        ).fetchone()[0]
+    except sqlite3.Error:
+        written = 0  # not even the schema made it
+    finally:
+        conn.close()
     if written == 0:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_archive(path)
+
+
+def remove_archive(path: Path) -> None:
+    """Delete an archive this run created, with its WAL, shared-memory and lock files."""
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)

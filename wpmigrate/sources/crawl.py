@@ -204,9 +204,14 @@ class CrawlSource:
             if refs:
                 yield from self._from_sitemaps(refs)
             else:
-                self._warn("sitemaps", f"{self.home}: no sitemap found; following links instead")
+                self._warn("sitemaps", f"{self.home}: no readable sitemap; following links instead")
                 yield from self._from_links()
             yield from self._ai1ec_events()
+        if not self._items_out:
+            raise SourceError(
+                f"{self.home}: no post or page could be read ({self._skipped_summary()}); "
+                "nothing was archived"
+            )
         yield from self._tombstones()
         if self.page_validators:
             state = {url: list(pair) for url, pair in sorted(self.page_validators.items())}
@@ -966,6 +971,10 @@ class CrawlSource:
             else:
                 self._doubts.add(skip.reason)
         self._warn(skip.reason, skip.message)
+
+    def _skipped_summary(self) -> str:
+        skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items()))
+        return f"skipped: {skipped}" if skipped else "none found"
 
     def _warn(self, reason: str, message: str) -> None:
         self._count(reason)

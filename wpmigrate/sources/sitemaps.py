@@ -172,6 +172,7 @@ def walk(
                 break
     except SitemapError as exc:
         yield exc
+        return  # an unreadable file lists nothing: reported once, not read again
     if not is_index:
         ref = classify(url)
         ref.body = body

@@ -331,6 +331,10 @@ class _SanitisingReader(io.RawIOBase):
             try:
                 data = self.stream.read(size if size and size > 0 else 1 << 16)
                 if not self.started:
+                    encoding = _wide_encoding(data)
+                    if encoding is not None:
+                        self.stream = _Transcoded(self.stream, data, encoding, self.source.path)
+                        data = self.stream.read(1 << 16)
                     data = self._prolog(data)
             except (OSError, EOFError, zlib.error) as exc:
                 raise SourceError(
@@ -389,6 +393,10 @@ class _SanitisingReader(io.RawIOBase):
                 break  # unterminated: the parser reports it
             position = end + len(end_marker)
         declared = _ENCODING.match(data)
+        if declared is not None and isinstance(self.stream, _Transcoded):
+            start, end = declared.span(1)  # now UTF-8, whatever the file said
+            data = data[:start] + b"UTF-8" + data[end:]
+            declared = None
         if declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"):
             self.decoder = codecs.getincrementaldecoder("utf-8")(errors=_CP1252_FALLBACK)
         self.started = True
@@ -405,6 +413,59 @@ class _SanitisingReader(io.RawIOBase):
     def close(self) -> None:
         self.stream.close()
         self.raw.close()
+        super().close()
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """UTF-16 or UTF-32, told by a byte order mark or by how `<` is written; else None."""
+    for marks, encoding in _WIDE_ENCODINGS:
+        if any(head.startswith(mark) for mark in marks):
+            return encoding
+    return None
+
+
+_WIDE_ENCODINGS = [  # UTF-32 first: its little-endian mark starts like UTF-16's
+    ((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "utf-32"),
+    ((b"<\x00\x00\x00",), "utf-32-le"),
+    ((b"\x00\x00\x00<",), "utf-32-be"),
+    ((b"\xff\xfe", b"\xfe\xff"), "utf-16"),
+    ((b"<\x00",), "utf-16-le"),
+    ((b"\x00<",), "utf-16-be"),
+]
+
+
+class _Transcoded(io.RawIOBase):
+    """A UTF-16 or UTF-32 file (as Windows editors save one) read as UTF-8."""
+
+    def __init__(self, stream: IO[bytes], head: bytes, encoding: str, path: Path):
+        self.stream = stream
+        self.pending = head
+        self.encoding = encoding
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+        self.path = path
+        self.done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while not self.done:
+            data = self.pending + self.stream.read(size if size and size > 0 else 1 << 16)
+            self.pending = b""
+            self.done = not data
+            try:
+                text = self.decoder.decode(data, final=self.done)
+            except UnicodeDecodeError as exc:
+                raise SourceError(
+                    f"{self.path}: not a readable WXR file (not valid {self.encoding.upper()}: "
+                    f"{exc.reason})"
+                ) from None
+            if text:
+                return text.encode("utf-8")
+        return b""
+
+    def close(self) -> None:
+        self.stream.close()
         super().close()
 
 
