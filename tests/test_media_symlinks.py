@@ -30,9 +30,10 @@ def served(httpserver):
 
 
 def export(monkeypatch, tmp_path: Path, url: str) -> Path:
+    """Export with --media; the refused download makes the run exit 3 (files not fetched)."""
     wxr = write_wxr(tmp_path / "site.xml", url.removesuffix(PATH), [attachment(7, url)])
     archive = tmp_path / "library.db"
-    wpmigrate(monkeypatch, "export", wxr, archive, "--media", tmp_path / "media")
+    wpmigrate(monkeypatch, "export", wxr, archive, "--media", tmp_path / "media", exit_code=3)
     return archive
 
 
