@@ -14,6 +14,9 @@ The work runs in this order, each step streamed:
 5. one single page per sitemap URL: the item, merged with what the listings said;
 6. the posts listings showed and sitemaps missed.
 
+Each type's first items are held back until they show its template debris (debris.py): the
+rules come first, as a LearnedCleaning record, then the items.
+
 Without sitemaps a breadth-first walk over the site's own links (listings and term archives
 before single pages) stands in for steps 2-6. Requests per item stay near 1.1.
 
@@ -30,6 +33,7 @@ from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from .. import events as ev
+from ..debris import Learner
 from ..errors import SourceError
 from ..model import (
     Checkpoint,
@@ -162,17 +166,20 @@ class CrawlSource(Discovery, TermsAndAuthors):
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             self._pool = pool
             yield self._start()
-            refs = self._sitemap_refs()
-            if refs:
-                yield from self._from_sitemaps(refs)
-            else:
-                self._warn("sitemaps", f"{self.home}: no sitemap found; following links instead")
-                yield from self._from_links()
+            yield from Learner().stream(self._discovered())
             yield from self._ai1ec_events()
         yield from self._tombstones()
         if self.page_validators:
             state = {url: list(pair) for url, pair in sorted(self.page_validators.items())}
             yield Checkpoint(VALIDATORS_STATE, state)
+
+    def _discovered(self) -> Iterator[Record]:
+        refs = self._sitemap_refs()
+        if refs:
+            yield from self._from_sitemaps(refs)
+        else:
+            self._warn("sitemaps", f"{self.home}: no sitemap found; following links instead")
+            yield from self._from_links()
 
     def _read_state(self, state: SourceState) -> None:
         self.known_pages = state.pages
