@@ -240,3 +240,31 @@ def test_inspect_reports_the_rules_and_drafts_them_as_a_cleaning_table(tmp_path)
     pinned = load_mapping([path]).type_cleaning["publication"]
     assert set(pinned.drop) == {"span.pub-cats", "span.pub-tags", "p.pub-download"}
     assert pinned.drop_text == (r"Read\s*More",)
+
+
+def test_a_teaser_phrase_ends_an_excerpt_wherever_it_sits(tmp_path):
+    """The same for every source: a theme filter glued template text after the teaser."""
+    excerpts = {
+        1: "<p>Wells for schools keep gi...<a href='/p/1/'>Read More</a></p><p>TAGS: Asia</p>",
+        2: "<p>Heat costs hours &hellip; Continue reading &raquo; Keywords: Europe</p>",
+        3: "<p>We counted wells… read more about the method in the annex.</p>",
+    }
+    items = [
+        Item(id=i, type="post", status="publish", title=f"Post {i}", excerpt_html=html)
+        for i, html in excerpts.items()
+    ]
+    path = tmp_path / "site.db"
+    pipeline.export(
+        ListSource([Site(title="S", url="https://s.example.org"), *items]), path, Mapping()
+    )
+    db = sqlite3.connect(path)
+
+    assert dict(db.execute("select id, excerpt from items")) == {
+        1: "Wells for schools keep gi",
+        2: "Heat costs hours",
+        3: "We counted wells… read more about the method in the annex.",
+    }
+    assert db.execute("select item_id, text from removed order by item_id").fetchall() == [
+        (1, "...Read More\n\nTAGS: Asia"),
+        (2, "… Continue reading » Keywords: Europe"),
+    ]

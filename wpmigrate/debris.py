@@ -21,11 +21,13 @@ shares, else as whole-text patterns (see cleaning/debris.py for how they are app
 
 from __future__ import annotations
 
+import dataclasses
 import html as _html
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -358,13 +360,21 @@ class Facts:
 
 class Learner:
     """Holds each post type's first items until they can teach its debris, then yields the
-    rules (a LearnedCleaning record) and the items. No request is made for it."""
+    rules (a LearnedCleaning record) and the items. No request is made for it.
 
-    def __init__(self, learn_from: int = LEARN_FROM):
+    A type with too few items this run (a sync that read two changed pages) keeps the rules
+    an earlier run learned: `state()` is what the next run gets back as `earlier`."""
+
+    def __init__(self, earlier: dict[str, Any] | None = None, learn_from: int = LEARN_FROM):
         self.learn_from = learn_from
         self.facts = Facts()
         self.held: dict[str, list[Item]] = {}
         self.learned: dict[str, list[DebrisRule]] = {}
+        self.earlier = {
+            post_type: [_rule_from(r) for r in rules]
+            for post_type, rules in (earlier or {}).items()
+            if isinstance(rules, list)
+        }
 
     def stream(self, records: Iterable[Record]) -> Iterator[Record]:
         for record in records:
@@ -379,6 +389,11 @@ class Learner:
         for post_type in list(self.held):
             yield from self._release(post_type)
 
+    def state(self) -> dict[str, list[dict[str, Any]]]:
+        """The rules per type, for the next run (a checkpoint's JSON)."""
+        rules = {**self.earlier, **self.learned}
+        return {t: [dataclasses.asdict(r) for r in rules[t]] for t in sorted(rules)}
+
     def _release(self, post_type: str) -> Iterator[Record]:
         items = self.held.pop(post_type)
         samples = []
@@ -386,10 +401,23 @@ class Learner:
             facts = self.facts.of(item)
             samples.append(Sample(item.id, "content", item.content_html, facts))
             samples.append(Sample(item.id, "excerpt", item.excerpt_html, facts))
-        self.learned[post_type] = rules = learn(samples)
-        if rules:
-            yield LearnedCleaning(post_type, rules)
+        if len(items) >= MIN_ITEMS or post_type not in self.earlier:
+            self.learned[post_type] = learn(samples)
+        else:
+            self.learned[post_type] = self.earlier[post_type]
+        if self.learned[post_type]:
+            yield LearnedCleaning(post_type, self.learned[post_type])
         yield from items
+
+
+def _rule_from(data: dict[str, Any]) -> DebrisRule:
+    return DebrisRule(
+        kind=str(data.get("kind", "")),
+        pattern=str(data.get("pattern", "")),
+        items=int(data.get("items", 0)),
+        example=str(data.get("example", "")),
+        fields=tuple(data.get("fields", ())),
+    )
 
 
 def _plain(html_text: str) -> str:

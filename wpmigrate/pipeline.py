@@ -194,6 +194,9 @@ class Exporter:
         content_html = clean.clean_html(raw_content)
         content_text = clean.to_text(content_html)
         excerpt = clean.clean_excerpt(raw_excerpt) if raw_excerpt.strip() else ""
+        excerpt, after = clean.split_excerpt(excerpt)
+        if after:
+            removed.append(("excerpt", "teaser: what follows a teaser phrase", after))
         if not excerpt:
             excerpt = clean.make_excerpt(content_text)
         return CleanText(

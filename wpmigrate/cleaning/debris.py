@@ -34,6 +34,7 @@ TERM_JOINERS = r"[\s,;/|·•&+\-–—]*"
 MAX_REMOVED_CHARS = 500  # the removed table keeps the run of text, not whole pages
 _ELLIPSIS_AT_END = re.compile(r"(?:…|\.\.\.)\s*\Z")
 _NEVER = "(?!)"
+_LITERAL_WORD = re.compile(r"[A-Za-z0-9]{3,}")
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class _Compiled:
 
 def apply_rules(html: str, rules: DebrisRules, facts: ItemFacts) -> tuple[str, list[Removal]]:
     """`html` without the elements `rules` drop, and what went (in document order)."""
-    if not rules or not html.strip():
+    if not rules or not html.strip() or not _may_match(html, rules):
         return html, []
     compiled = _compile(rules, facts)
     root = lxml_html.fragment_fromstring(html, create_parent="div")
@@ -121,6 +122,34 @@ def apply_rules(html: str, rules: DebrisRules, facts: ItemFacts) -> tuple[str, l
         return html, []
     removed = [_remove(e, doomed[e]) for e in outermost]
     return _inner_html(root), removed
+
+
+def _may_match(html: str, rules: DebrisRules) -> bool:
+    """Could any rule match? A class name or a literal word of each rule is looked for in
+    the HTML first, so most items of a long content are not parsed at all."""
+    needles = [_class_needle(r) for r in rules.drop] + [_word_needle(r) for r in rules.drop_text]
+    if None in needles:
+        return True
+    low = html.lower()
+    return any(n in low for n in needles)
+
+
+@lru_cache(maxsize=256)
+def _class_needle(selector: str) -> str | None:
+    """The last class a selector names (lower case), or None."""
+    classes = re.findall(r"\.([A-Za-z_][\w-]*)", selector)
+    return classes[-1].lower() if classes else None
+
+
+@lru_cache(maxsize=256)
+def _word_needle(pattern: str) -> str | None:
+    """The longest literal word of a plain pattern (lower case), or None when the pattern has
+    alternatives, groups or classes, or no word of 3 letters (`{terms}`)."""
+    if any(c in pattern for c in "([|?"):
+        return None
+    plain = re.sub(r"\{(?:title|terms|author)\}|\\[A-Za-z]", " ", pattern)
+    words = _LITERAL_WORD.findall(plain)
+    return max(words, key=len).lower() if words else None
 
 
 def element_text(element: etree._Element) -> str:

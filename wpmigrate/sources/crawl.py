@@ -68,6 +68,7 @@ MAX_PAGE_BYTES = 8 * 1024 * 1024
 MAX_FAILURES_IN_A_ROW = 25
 MAX_WARNINGS = 200
 VALIDATORS_STATE = "crawl:validators"  # the checkpoint of pages' ETag and Last-Modified
+DEBRIS_STATE = "crawl:debris"  # the debris rules learned per type, for a sync reading few pages
 MAX_PRINTED_WARNINGS = 20
 # Skips that leave a post's fate unknown: after one of these, nothing is marked deleted.
 _UNCERTAIN = ("unreachable", "robots", "too-large", "not-html", "redirect-loop", "offsite")
@@ -109,6 +110,7 @@ class CrawlSource(Discovery, TermsAndAuthors):
         self.max_pages = max_pages
         # url -> (ETag, Last-Modified) from an earlier run
         self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.debris_rules: dict[str, Any] = {}  # what an earlier run learned, per type
         self.notify = notify  # where skipped pages are reported as they happen
         self._warned = 0
         self.skipped: dict[str, int] = {}
@@ -166,9 +168,11 @@ class CrawlSource(Discovery, TermsAndAuthors):
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             self._pool = pool
             yield self._start()
-            yield from Learner().stream(self._discovered())
+            learner = Learner(self.debris_rules)
+            yield from learner.stream(self._discovered())
             yield from self._ai1ec_events()
         yield from self._tombstones()
+        yield Checkpoint(DEBRIS_STATE, learner.state())
         if self.page_validators:
             state = {url: list(pair) for url, pair in sorted(self.page_validators.items())}
             yield Checkpoint(VALIDATORS_STATE, state)
@@ -186,6 +190,7 @@ class CrawlSource(Discovery, TermsAndAuthors):
         earlier = state.checkpoints.get(VALIDATORS_STATE, {})
         self.validators = {url: tuple(pair) for url, pair in earlier.items() if url in state.pages}
         self.known_items = state.live_ids.get("item", set()) if state.detect_deletions else set()
+        self.debris_rules = state.checkpoints.get(DEBRIS_STATE, {})
 
     def _tombstones(self) -> Iterator[Tombstone]:
         """Items a sync knew that this crawl did not find, when nothing left that in doubt.
