@@ -268,3 +268,14 @@ def test_a_teaser_phrase_ends_an_excerpt_wherever_it_sits(tmp_path):
         (1, "...Read More\n\nTAGS: Asia"),
         (2, "… Continue reading » Keywords: Europe"),
     ]
+
+
+def test_recurring_text_longer_than_a_label_is_kept_and_reported():
+    note = "<p>This series is funded by the Example Foundation and reviewed by two readers.</p>"
+    learned = learn([Sample(s.item_id, s.field, s.html + note, s.facts) for s in samples()])
+
+    assert rules_of("keep", learned) == {
+        r"This\s*series\s*is\s*funded\s*by\s*the\s*Example\s*Foundation\s*and\s*reviewed\s*by"
+        r"\s*two\s*readers\.": (4, ("content", "excerpt"))
+    }
+    assert "p.pub-download" in rules_of("drop", learned)  # at the end, but for the note

@@ -104,12 +104,36 @@ def learn(samples: list[Sample]) -> list[DebrisRule]:
             spread[node.key].add(page.sample.item_id)
     recurring = {k for k, ids in spread.items() if len(ids) >= needed}
     candidates = {k for k in recurring if _label_like(k)}
+    seen, selectors = _template_occurrences(parsed, candidates, recurring)
+    rules: list[DebrisRule] = []
+    for key in sorted(seen, key=lambda k: (-len(seen[k].items), k)):
+        entry = seen[key]
+        if len(entry.items) < needed:
+            continue
+        (selector,) = entry.selectors if len(entry.selectors) == 1 else ("",)
+        if _own_class(selector) and selectors[selector] == {True}:
+            rules.append(_rule("drop", selector, entry))
+        else:
+            rules.append(_rule("drop_text", entry.pattern, entry))
+    rules += _doubts(parsed, recurring - candidates, spread)
+    return _unique(rules)
+
+
+def _template_occurrences(
+    parsed: list[_Parsed], candidates: set[str], recurring: set[str]
+) -> tuple[dict[str, _Seen], dict[str, set[bool]]]:
+    """The outermost template elements per key, and for each selector whether the elements
+    it names were template ({True}: only template, so the selector can be the rule).
+
+    Every recurring element is peeled off the edges (a boilerplate note after the "DOWNLOAD"
+    line leaves that line at the end), but only candidates become rules."""
     seen: dict[str, _Seen] = defaultdict(_Seen)
-    template_selectors: dict[str, set[bool]] = defaultdict(set)
+    selectors: dict[str, set[bool]] = defaultdict(set)
     for page in parsed:
-        taken = _at_the_edges(page, candidates)
+        peeled = _at_the_edges(page, recurring)
+        taken = {n.element for n in page.nodes if n.element in peeled and n.key in candidates}
         for node in page.nodes:
-            template_selectors[node.selector].add(node.element in taken)
+            selectors[node.selector].add(node.element in taken)
             if node.element not in taken or _stands_for_child(node.element, taken):
                 continue
             if any(a in taken and not _stands_for_child(a, taken) for a in _up(node.element)):
@@ -121,24 +145,20 @@ def learn(samples: list[Sample]) -> list[DebrisRule]:
             if "{terms}" in node.pattern or not entry.pattern:
                 entry.pattern = node.pattern
             entry.example = entry.example or node.text
-    rules: list[DebrisRule] = []
-    for key in sorted(seen, key=lambda k: (-len(seen[k].items), k)):
-        entry = seen[key]
-        if len(entry.items) < needed:
-            continue
-        (selector,) = entry.selectors if len(entry.selectors) == 1 else ("",)
-        if _own_class(selector) and template_selectors[selector] == {True}:
-            rules.append(_rule("drop", selector, entry))
-        else:
-            rules.append(_rule("drop_text", entry.pattern, entry))
-    for key in sorted(recurring - candidates, key=lambda k: (-len(spread[k]), k))[:MAX_DOUBTS]:
+    return seen, selectors
+
+
+def _doubts(parsed: list[_Parsed], keys: set[str], spread: dict[str, set[int]]) -> list[DebrisRule]:
+    """Recurring text with more to say than a label: kept, and reported as `keep` rules."""
+    rules = []
+    for key in sorted(keys, key=lambda k: (-len(spread[k]), k))[:MAX_DOUBTS]:
         if "{" in key:
             continue  # the title or author alone, or echoed data in a longer text
         node = next(n for p in parsed for n in p.nodes if n.key == key)
         doubt = _Seen(items=spread[key], example=node.text)
         doubt.fields = {p.sample.field for p in parsed if any(n.key == key for n in p.nodes)}
         rules.append(_rule("keep", _escaped(node.text), doubt))
-    return _unique(rules)
+    return rules
 
 
 def _prefer_literal(parsed: list[_Parsed], needed: float) -> None:
