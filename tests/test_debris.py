@@ -279,3 +279,15 @@ def test_recurring_text_longer_than_a_label_is_kept_and_reported():
         r"\s*two\s*readers\.": (4, ("content", "excerpt"))
     }
     assert "p.pub-download" in rules_of("drop", learned)  # at the end, but for the note
+
+
+def test_rules_a_mapping_pins_win_over_learned_ones(tmp_path):
+    mapping = Mapping(type_cleaning={"publication": DebrisRules(drop=("p.pub-download",))})
+    path = tmp_path / "library.db"
+    pipeline.export(ListSource(site_records()), path, mapping)
+    db = sqlite3.connect(path)
+
+    rules = {r[0] for r in db.execute("select distinct rule from removed")}
+    assert rules == {"mapping drop: p.pub-download", "teaser: what follows a teaser phrase"}
+    excerpt_text = db.execute("select excerpt from items where id = 1").fetchone()[0]
+    assert excerpt_text.startswith("BriefingGuidance")  # learned, not pinned: stays
