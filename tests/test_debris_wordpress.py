@@ -17,8 +17,12 @@ import pytest
 
 from wpmigrate.mapping import load_mapping
 
-# (style, theme): the scrape's shape in the classic theme, the other words in the block theme
-STYLES = (("library", "twentytwentyone"), ("boxed", "twentytwentythree"))
+# (style, theme): the scrape's shape and the other words, each in the classic and block theme
+STYLES = tuple(
+    (style, theme)
+    for style in ("library", "boxed")
+    for theme in ("twentytwentyone", "twentytwentythree")
+)
 DEBRIS_WORDS = {
     "library": ("TAGS:", "DOWNLOAD", "Read More"),
     "boxed": ("Keywords:", "Get the PDF", "Learn more", "Share this report", "»"),
@@ -45,7 +49,7 @@ def set_style(site, style: str) -> None:
     site.call_json(f"update_option( 'wpmigrate_test_debris_style', '{style}' ); return true;")
 
 
-@pytest.fixture(scope="module", params=STYLES, ids=[s for s, _ in STYLES])
+@pytest.fixture(scope="module", params=STYLES, ids=[f"{s}-{t}" for s, t in STYLES])
 def styled(request, wordpress, tmp_path_factory):
     """One style: the inspect report and mapping, a crawl archive and a REST archive."""
     style, theme = request.param
