@@ -7,6 +7,7 @@ the time is the server's. Prints requests per item, items/s and both timings per
 
     python bench/crawl.py                               # 1,000 extra publications, both themes
     python bench/crawl.py --items 2000 --concurrency 2 4 --theme twentytwentyone
+    python bench/crawl.py --style library    # publications dressed with template debris
 """
 
 from __future__ import annotations
@@ -94,6 +95,12 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1000, help="publications to add")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[2])
     parser.add_argument("--theme", choices=[*THEMES, "both"], default="both")
+    parser.add_argument(
+        "--style",
+        choices=["none", "library", "boxed"],
+        default="none",
+        help="template debris around publications (tests/wordpress/mu-plugin)",
+    )
     args = parser.parse_args()
     harness = load_harness()
     themes = THEMES if args.theme == "both" else (args.theme,)
@@ -108,6 +115,10 @@ def main() -> None:
             f"{time.perf_counter() - started:.1f}s; REST API off"
         )
         site.set_rest_enabled(False)
+        if args.style != "none":
+            site.call_json(
+                f"update_option( 'wpmigrate_test_debris_style', '{args.style}' ); return true;"
+            )
         header = (
             f"{'theme':<18} {'conc':>4} {'items':>6} {'requests':>8} {'req/item':>8} "
             f"{'crawl s':>8} {'items/s':>8} {'our CPU s':>9} {'fetch-only s':>12} "

@@ -6,9 +6,10 @@ up, other values replace, and a `[types.<type>]` table replaces the whole earlie
 of that type.
 
 A `[types.<type>]` table maps a post type to a table of its own with typed columns (built by
-`archive/type_tables.py`). Everything is checked here, before any archive is opened: a
-mistake gives one `MappingError` line naming the file, the line where it can be found, the
-key and the value.
+`archive/type_tables.py`); its `[types.<type>.cleaning]` table (drop, drop_text, keep; see
+cleaning/debris.py) pins the type's debris rules, which then win over learned ones.
+Everything is checked here, before any archive is opened: a mistake gives one `MappingError`
+line naming the file, the line where it can be found, the key and the value.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 
 from .archive.schema import FTS, TABLES
 from .cleaning import CleaningConfig, CleaningConfigError
+from .cleaning.debris import DebrisRules
 from .errors import MappingError
 from .model import Item, Record, Term
 
@@ -36,7 +38,7 @@ TOP_LEVEL_KEYS = {"source", "cleaning", "types"}
 MERGED_LISTS = {"skip_types", "skip_taxonomies", "teasers"}
 STRING_LISTS = MERGED_LISTS | {"statuses"}
 
-TYPE_KEYS = ("table", "columns")
+TYPE_KEYS = ("table", "columns", "cleaning")
 COLUMN_KEYS = ("from", "as", "format", "split", "search")
 CONVERSIONS = (
     "text",
@@ -111,6 +113,8 @@ class Mapping:
     cleaning: CleaningConfig = field(default_factory=CleaningConfig)
     types: dict[str, TypeTable] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    # `[types.<type>.cleaning]`: debris rules pinned for a type; they win over learned ones
+    type_cleaning: dict[str, DebrisRules] = field(default_factory=dict)
 
     def skip_reason(self, record: Record) -> str | None:
         """Why the mapping leaves `record` out ("status:draft", "taxonomy:nav_menu"...), or
@@ -142,6 +146,7 @@ def load_mapping(paths: list[str | Path] = (), *, include_internals: bool = Fals
     source: dict[str, Any] = {}
     cleaning: dict[str, Any] = {}
     types: dict[str, tuple[TypeTable, _Where]] = {}
+    type_cleaning: dict[str, DebrisRules] = {}
     files = [DEFAULT_MAPPING, *map(Path, paths)]
     for path in files:
         document, where = _read_toml(path)
@@ -152,7 +157,12 @@ def load_mapping(paths: list[str | Path] = (), *, include_internals: bool = Fals
         _merge(source, _table(document, "source", where), where, "source", SOURCE_KEYS)
         _merge(cleaning, _table(document, "cleaning", where), where, "cleaning", None)
         for post_type, spec in _table(document, "types", where).items():
-            types[post_type] = (_type_table(post_type, spec, where), where)
+            types.pop(post_type, None)
+            type_cleaning.pop(post_type, None)
+            if isinstance(spec, dict) and "cleaning" in spec:
+                type_cleaning[post_type] = _type_cleaning(post_type, spec["cleaning"], where)
+            if not isinstance(spec, dict) or set(spec) - {"cleaning"}:
+                types[post_type] = (_type_table(post_type, spec, where), where)
     _check_table_names(types)
     try:
         cleaning_config = CleaningConfig.from_dict(cleaning, source=str(files[-1]))
@@ -168,6 +178,7 @@ def load_mapping(paths: list[str | Path] = (), *, include_internals: bool = Fals
         cleaning=cleaning_config,
         types={post_type: spec for post_type, (spec, _) in types.items()},
         files=[str(p) for p in files],
+        type_cleaning=type_cleaning,
     )
 
 
@@ -314,6 +325,15 @@ def _type_table(post_type: str, spec: Any, where: _Where) -> TypeTable:
     parsed = tuple(_column(name, c, (*key, "columns", name), where) for name, c in columns.items())
     _check_column_names(parsed, (*key, "columns"), where)
     return TypeTable(post_type=post_type, table=table, columns=parsed, file=str(where.path))
+
+
+def _type_cleaning(post_type: str, spec: Any, where: _Where) -> DebrisRules:
+    key = ("types", post_type, "cleaning")
+    try:
+        return DebrisRules.from_dict(spec, where=f"[types.{post_type}.cleaning]")
+    except CleaningConfigError as exc:
+        line = where.line_of(key)
+        raise MappingError(f"{where.path}:{line}: {exc}" if line else str(exc)) from None
 
 
 def _check_table_name(table: Any, key: tuple[str, ...], where: _Where) -> None:

@@ -204,7 +204,38 @@ class Checkpoint:
     state: dict[str, Any]
 
 
-Record = Site | Author | Term | Item | Media | Comment | Event | Tombstone | Coverage | Checkpoint
+@dataclass
+class DebrisRule:
+    """One rule of template debris a source learned (see wpmigrate/debris.py)."""
+
+    kind: str  # drop (a CSS selector) | drop_text (a whole-text pattern) | keep (a doubt)
+    pattern: str
+    items: int = 0  # items of the type it was seen in
+    example: str = ""
+    fields: tuple[str, ...] = ()  # where: content, excerpt
+
+
+@dataclass
+class LearnedCleaning:
+    """The debris rules learned for one post type, yielded before that type's items."""
+
+    post_type: str
+    rules: list[DebrisRule]
+
+
+Record = (
+    Site
+    | Author
+    | Term
+    | Item
+    | Media
+    | Comment
+    | Event
+    | Tombstone
+    | Coverage
+    | Checkpoint
+    | LearnedCleaning
+)
 
 
 def synthetic_id(kind: str, key: str) -> int:

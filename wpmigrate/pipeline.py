@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from .archive import Archive, CleanText, WriteCounts, utc_now
 from .archive.type_tables import build_tables
 from .cleaning import Cleaner
+from .cleaning.debris import DebrisRules, apply_rules
+from .debris import Facts
 from .errors import ArchiveError, SourceError, WPMigrateError
 from .mapping import Mapping
 from .model import (
@@ -27,6 +29,7 @@ from .model import (
     Coverage,
     Event,
     Item,
+    LearnedCleaning,
     Media,
     Record,
     Site,
@@ -93,6 +96,8 @@ class Exporter:
         self.skipped: Counter[str] = Counter()  # records the mapping leaves out, by reason
         self.skipped_items: set[int] = set()
         self.source_kind = ""
+        self.facts = Facts()  # term and author names: what an item's debris may echo
+        self.learned: dict[str, dict[str, DebrisRules]] = {}  # type -> field -> rules
 
     def run(self, source: Source, command: str, state: SourceState = EMPTY_STATE) -> RunResult:
         self.source_kind = source.kind
@@ -138,6 +143,7 @@ class Exporter:
 
     def _add(self, record: Record, batch: _Batch, result: RunResult, source: Source) -> None:
         clean = self.cleaner
+        self.facts.note(record)
         reason = self.mapping.skip_reason(record)
         if reason is not None:
             self.skipped[reason] += 1
@@ -187,12 +193,19 @@ class Exporter:
                 result.coverage = record
         elif isinstance(record, Checkpoint):
             batch.checkpoints.append(record)
+        elif isinstance(record, LearnedCleaning):
+            self.learned[record.post_type] = learned_rules(record)
+            result.counts.add("debris", "rules learned", len(record.rules))
 
     def clean_item(self, item: Item) -> CleanText:
         clean = self.cleaner
-        content_html = clean.clean_html(item.content_html)
+        raw_content, raw_excerpt, removed = self.drop_debris(item)
+        content_html = clean.clean_html(raw_content)
         content_text = clean.to_text(content_html)
-        excerpt = clean.clean_excerpt(item.excerpt_html) if item.excerpt_html.strip() else ""
+        excerpt = clean.clean_excerpt(raw_excerpt) if raw_excerpt.strip() else ""
+        excerpt, after = clean.split_excerpt(excerpt)
+        if after:
+            removed.append(("excerpt", "teaser: what follows a teaser phrase", after))
         if not excerpt:
             excerpt = clean.make_excerpt(content_text)
         return CleanText(
@@ -200,7 +213,25 @@ class Exporter:
             content_html=content_html,
             content_text=content_text,
             excerpt=excerpt,
+            removed=removed,
         )
+
+    def drop_debris(self, item: Item) -> tuple[str, str, list[tuple[str, str, str]]]:
+        """Content and excerpt HTML without the type's template debris, and what went.
+
+        Rules a mapping pins for the type win over what the source learned."""
+        pinned = self.mapping.type_cleaning.get(item.type)
+        rules = {"content": pinned, "excerpt": pinned} if pinned else self.learned.get(item.type)
+        if not rules:
+            return item.content_html, item.excerpt_html, []
+        facts = self.facts.of(item)
+        removed: list[tuple[str, str, str]] = []
+        out = []
+        for name, html in (("content", item.content_html), ("excerpt", item.excerpt_html)):
+            kept, gone = apply_rules(html, rules.get(name) or DebrisRules(), facts)
+            out.append(kept)
+            removed.extend((name, r.rule, r.text) for r in gone)
+        return out[0], out[1], removed
 
     def clean_comments(self, item: Item) -> list[str]:
         for comment in item.comments:
@@ -244,6 +275,20 @@ def _failure(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, WPMigrateError):
         return "failed", str(exc)
     return "failed", f"{type(exc).__name__}: {exc}"
+
+
+def learned_rules(record: LearnedCleaning) -> dict[str, DebrisRules]:
+    """A type's learned rules per field: each applies where it was seen (content, excerpt)."""
+    by_field: dict[str, DebrisRules] = {}
+    for name in ("content", "excerpt"):
+        rules = [r for r in record.rules if name in r.fields]
+        by_field[name] = DebrisRules(
+            drop=tuple(r.pattern for r in rules if r.kind == "drop"),
+            drop_text=tuple(r.pattern for r in rules if r.kind == "drop_text"),
+            keep=tuple(r.pattern for r in rules if r.kind == "keep"),
+            origin="learned",
+        )
+    return by_field
 
 
 def same_site(archive_url: str, source_url: str) -> bool:

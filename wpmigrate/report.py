@@ -4,7 +4,9 @@
 taxonomies and terms, and for each type the fields its items carry, with a guessed kind
 (a `Ymd` date, an attachment id, a URL, a number, a list, HTML...) and sample values.
 `draft_mapping()` turns that report into a TOML mapping with a per-type table for each custom
-type and typed columns for its fields, for a person to check and edit.
+type and typed columns for its fields, for a person to check and edit. A crawl also reports
+the template debris it learned per type (wpmigrate/debris.py); the draft writes it as explicit
+`[types.<type>.cleaning]` rules a person can review and pin.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from tabulate import tabulate
 
 from .errors import MappingError
 from .mapping import KEY_COLUMN, RESERVED_COLUMNS, Mapping, reserved_tables
-from .model import Item, Media, Record, Site, Term
+from .model import DebrisRule, Item, LearnedCleaning, Media, Record, Site, Term
 from .sources.base import Source
 
 BUILTIN_TYPES = {"post", "page", "attachment"}
@@ -101,6 +103,7 @@ class SiteReport:
     taxonomies: list[TaxonomyReport]
     media: int
     skipped: dict[str, int]
+    debris: dict[str, list[DebrisRule]] = field(default_factory=dict)  # learned, per type
 
     def type(self, name: str) -> TypeReport | None:
         return next((t for t in self.types if t.name == name), None)
@@ -189,9 +192,12 @@ class _Reader:
         self.terms: dict[int, str] = {}  # term id -> taxonomy
         self.skipped: Counter[str] = Counter()
         self.media_ids: set[int] = set()
+        self.debris: dict[str, list[DebrisRule]] = {}
 
     def add(self, record: Record) -> None:
-        if isinstance(record, Item):
+        if isinstance(record, LearnedCleaning):
+            self.debris[record.post_type] = record.rules
+        elif isinstance(record, Item):
             self.types.setdefault(record.type, _TypeStats(record.type)).add(record)
         elif isinstance(record, Media):
             self.media_ids.add(record.id)
@@ -215,6 +221,7 @@ class _Reader:
             taxonomies=[TaxonomyReport(t, n, used_by[t]) for t, n in taxonomies.items()],
             media=len(self.media_ids),
             skipped=dict(sorted((self.skipped + Counter(source.skipped)).items())),
+            debris=dict(sorted(self.debris.items())),
         )
 
     def _type_report(self, stats: _TypeStats, used_by: dict[str, list[str]]) -> TypeReport:
@@ -317,6 +324,10 @@ def render_text(report: SiteReport) -> str:
         rows = [[f.name, f.origin, f.items, f.label, " | ".join(f.samples)] for f in t.fields]
         headers = ["field", "from", "items", "kind", "samples"]
         out += [_table(rows, headers) if rows else "  none", ""]
+    for post_type, rules in report.debris.items():
+        out.append(f"Debris learned for {post_type} (rules a mapping can pin; keep = kept, doubt)")
+        rows = [[r.kind, r.pattern, r.items, "/".join(r.fields), _sample(r.example)] for r in rules]
+        out += [_table(rows, ["rule", "pattern", "items", "in", "example"]), ""]
     if report.skipped:
         out.append(f"Skipped: {_counts(report.skipped)}")
     return "\n".join(out).rstrip() + "\n"
@@ -360,6 +371,8 @@ def draft_mapping(report: SiteReport, source: str | None = None) -> str:
         table = _table_name(type_report.name, taken)
         taken.add(table)
         out += _type_block(type_report, table)
+    for post_type, rules in report.debris.items():
+        out += _cleaning_block(post_type, rules)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -413,6 +426,33 @@ def _type_block(report: TypeReport, table: str) -> list[str]:
     for line, (_, _, note) in zip(specs, columns, strict=True):
         lines.append(f"{line.ljust(note_at)}  # {note}" if note else line)
     return [*lines, ""]
+
+
+def _cleaning_block(post_type: str, rules: list[DebrisRule]) -> list[str]:
+    """`[types.<type>.cleaning]`: the learned rules, one per line with where it was seen."""
+    lines = [
+        f"# Template debris learned from {post_type} pages: drop = CSS selectors, drop_text =",
+        "# patterns of an element's whole text ({title}, {terms}, {author} stand for the item's",
+        "# own), keep = text never removed. Pinned here, these replace what a crawl learns.",
+        f"[types.{_key(post_type)}.cleaning]",
+    ]
+    for kind in ("drop", "drop_text", "keep"):
+        chosen = [r for r in rules if r.kind == kind]
+        if not chosen:
+            continue
+        lines.append(f"{kind} = [")
+        for rule in chosen:
+            note = f"{rule.items} items, {'/'.join(rule.fields)}: {_sample(rule.example)}"
+            lines.append(f"    {_toml_string(rule.pattern)},  # {note}")
+        lines.append("]")
+    return [*lines, ""]
+
+
+def _toml_string(value: str) -> str:
+    """A literal string when it can be one (patterns keep their backslashes readable)."""
+    if "'" not in value and not _CONTROL.search(value):
+        return f"'{value}'"
+    return _string(value)
 
 
 def _table_name(post_type: str, taken: set[str]) -> str:

@@ -193,6 +193,12 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
         },
         ("item_id", "content_hash"),
     ),
+    # What cleaning took out of an item's text (debris rules, learned or pinned): the run of
+    # text that went, not the page; replaced whenever the item is written again.
+    "removed": (
+        {"item_id": int, "field": str, "rule": str, "text": str, "run_id": int},
+        ("item_id", "field", "rule", "text"),
+    ),
     "sync_state": (
         {"collection": str, "state": str, "updated_at": str},
         "collection",
@@ -221,6 +227,8 @@ FOREIGN_KEYS = [
     ("changes", "item_id", "items", "id"),
     ("item_versions", "item_id", "items", "id"),
     ("item_versions", "run_id", "runs", "id"),
+    ("removed", "item_id", "items", "id"),
+    ("removed", "run_id", "runs", "id"),
 ]
 
 # Every foreign-key column is indexed (see ensure_schema); these are the extra ones.

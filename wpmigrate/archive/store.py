@@ -52,6 +52,7 @@ class CleanText:
     content_html: str
     content_text: str
     excerpt: str
+    removed: list[tuple[str, str, str]] = field(default_factory=list)  # (field, rule, text)
 
 
 @dataclass
@@ -276,6 +277,10 @@ class Archive:
                     deleted_at=(before and before[1]) or fetched_at, deleted_reason="trashed"
                 )
             rows.add(item, row, comment_texts, change, run_id, fetched_at)
+            rows.removed.extend(
+                {"item_id": item.id, "field": f, "rule": rule, "text": gone, "run_id": run_id}
+                for f, rule, gone in text.removed
+            )
         if not rows.ids:
             return
         marks = _marks(rows.ids)
@@ -283,11 +288,13 @@ class Archive:
             self._save_versions(rows.ids, run_id, fetched_at)
         self.db.execute(f"delete from item_terms where item_id in ({marks})", rows.ids)
         self.db.execute(f"delete from fields where item_id in ({marks})", rows.ids)
+        self.db.execute(f"delete from removed where item_id in ({marks})", rows.ids)
         self._write("items", rows.items)
         self._write("item_terms", rows.terms, on_conflict="ignore")
         self._write("fields", rows.fields, on_conflict="replace")
         self._write("comments", rows.comments)
         self._write("changes", rows.changes, on_conflict="replace")
+        self._write("removed", rows.removed, on_conflict="replace")
         counts.add("comments", "seen", len(rows.comments))
 
     def _save_versions(self, ids: list[int], run_id: int, saved_at: str) -> None:
@@ -565,6 +572,7 @@ class _ItemRows:
     fields: list[dict[str, Any]] = field(default_factory=list)
     comments: list[dict[str, Any]] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
+    removed: list[dict[str, Any]] = field(default_factory=list)  # what cleaning took out
 
     def add(
         self,

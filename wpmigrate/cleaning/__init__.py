@@ -9,7 +9,9 @@ unchanged when the trigger is absent.  Each step is safe in any order.
 One module per job: ``config``, ``markup`` (reading markup as an HTML5 parser
 does: comments, bogus comments, text-only elements), ``comments``,
 ``shortcodes``, ``teasers``, ``entities``, ``whitespace``, ``text``,
-``cleaner``.
+``cleaner``. ``debris`` applies a post type's template-debris rules (learned
+by a crawl or pinned by a mapping) before the steps; it alone parses with lxml,
+and only an item its rules may match.
 
 **The invariant** (tests/html_structure.py checks it on every item the tests
 export, from every source, and on generated block markup): ``content_html``

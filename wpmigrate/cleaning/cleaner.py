@@ -61,6 +61,10 @@ class Cleaner:
         text = html_to_text(self._run(html, self._excerpt_steps))
         return self._rules.strip_text(text)
 
+    def split_excerpt(self, text: str) -> tuple[str, str]:
+        """A clean excerpt's teaser, and what follows a teaser phrase inside it."""
+        return self._rules.split_excerpt(text)
+
     def make_excerpt(self, text: str | None) -> str:
         """First ``excerpt_words`` words of ``text``, then "…" if it was cut."""
         if not text:

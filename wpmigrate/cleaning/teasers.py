@@ -143,7 +143,7 @@ class _TeaserRules:
     separately on the original string.
     """
 
-    __slots__ = ("keywords", "phrase_i", "phrase_low", "window")
+    __slots__ = ("inner", "keywords", "phrase_i", "phrase_low", "window")
 
     def __init__(self, extra: tuple[str, ...]):
         phrases = DEFAULT_TEASERS + tuple(p for p in extra if p.lower() not in DEFAULT_TEASERS)
@@ -153,6 +153,13 @@ class _TeaserRules:
         self.phrase_i = re.compile(tail, re.I)
         self.keywords = tuple(dict.fromkeys(_ELLIPSIS_KEYS + tuple(_keyword(p) for p in phrases)))
         self.window = 80 + 3 * max(len(p) for p in phrases)
+        # plain text: an ellipsis, a phrase, then the end or what is not a sentence going on
+        # ("…Read More TAGS: Asia" ends at the ellipsis; "…read more about it" is a sentence)
+        words = "|".join(_phrase_re(p.lower()) for p in phrases)
+        self.inner = re.compile(
+            rf"(?:…|\.\.\.)\s*(?:{words})(?!\w){_SUFFIX}(?=\s*(?:\Z|[^\w\s]|(?-i:[A-Z])))",
+            re.I,
+        )
 
     def cut(self, s: str, loose: bool = False) -> int | None:
         """Index where trailing debris starts in ``s`` (rstripped), or None.
@@ -185,6 +192,14 @@ class _TeaserRules:
         if loose or s[start] == "(":  # "(more…)" needs no boundary
             return len(s[:start].rstrip())
         return None
+
+    def split_excerpt(self, text: str) -> tuple[str, str]:
+        """(teaser, rest): a teaser phrase with its ellipsis ends an excerpt wherever it sits,
+        also when template text follows it ("…Read More TAGS: …")."""
+        found = self.inner.search(text)
+        if found is None:
+            return text, ""
+        return text[: found.start()].rstrip(), text[found.start() :].strip()
 
     def strip_text(self, text: str) -> str:
         """Strip trailing debris from plain text."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from ..errors import SourceError
 from .http import HttpClient, ResponseTooLarge, ResponseTooSlow, read_limited
@@ -102,3 +103,28 @@ def decode(body: bytes, content_type: str) -> str:
         return body.decode(charset, errors="replace")
     except LookupError:
         return body.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Loaded:
+    """A fetched page, parsed."""
+
+    url: str  # where it was asked for
+    final_url: str  # where it was found, after redirects
+    headers: dict[str, str]
+    raw: str
+    doc: Any  # lxml HtmlElement
+
+
+def norm_url(url: str) -> str:
+    """URLs that name the same page compare equal (no fragment, one trailing slash)."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+        path += "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def html_escape(text: str) -> str:
+    """Model text is HTML as the source gave it: plain text found in a page is escaped back."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
