@@ -373,7 +373,6 @@ def _read_into(
 ) -> None:
     """What export and sync share: run the source into the archive, download, report."""
     from . import runs
-    from .media_files import download_into
 
     progress = Progress("items", enabled=False if quiet else None)
     result = runs.run(
@@ -388,6 +387,8 @@ def _read_into(
     if not quiet:
         _print_summary(result)
     if files is not None:
+        from .media_files import download_into
+
         report = download_into(archive, result.run_id, files)
         if not quiet:
             _print_files(report)
