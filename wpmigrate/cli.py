@@ -1,4 +1,9 @@
-"""The `wpmigrate` command line: parse options, call the library, print results."""
+"""The `wpmigrate` command line: parse options, call the library, print results.
+
+Each command imports the library it uses when it runs: `wpmigrate --help`, `query` or a cron
+job's `sync` do not pay for the others (sqlite-utils, requests, lxml...). The names click
+needs to declare the options (choices, defaults) come from modules that import nothing heavy.
+"""
 
 from __future__ import annotations
 
@@ -8,35 +13,25 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
-from tabulate import tabulate
 
-from . import __version__, runs
-from .archive import item_reader as convert_reader
-from .archive.reader import (
-    Rows,
-    recent_changes,
-    recent_runs,
-    recorded_source,
-    run_query,
-)
-from .archive.reader import search as search_archive
+from . import __version__
 from .convert import frontmatter as convert_frontmatter
-from .convert import jsonl as convert_jsonl
 from .convert import layout as convert_layout
 from .convert import links as convert_links
-from .convert import markdown as convert_markdown
 from .convert import redirects as convert_redirects
 from .errors import DownloadsFailed, describe_failure
-from .mapping import Mapping, load_mapping
-from .media_files import FilesReport, MediaOptions, download_into
-from .pipeline import RunResult, Source
 from .progress import Progress
-from .report import check_mapping_target, inspect_source, render_text, write_mapping
-from .sources import VIA_CHOICES, open_source
+from .sources import VIA_CHOICES
+
+if TYPE_CHECKING:
+    from .archive.reader import Rows
+    from .mapping import Mapping
+    from .media_files import FilesReport, MediaOptions
+    from .pipeline import RunResult, Source
 
 PASSWORD_ENV = "WPMIGRATE_APP_PASSWORD"
 
@@ -176,6 +171,8 @@ def media_settings(
     size = parse_size(max_file_size or "1G")  # a bad size fails before the export
     if not media:
         return None
+    from .media_files import MediaOptions
+
     return MediaOptions(
         directory=Path(media),
         hosts=tuple(media_hosts),
@@ -246,6 +243,8 @@ def export_command(
       WPMIGRATE_APP_PASSWORD=... wpmigrate export https://example.org library.db --user editor
       wpmigrate export export.xml.gz library.db --mapping mappings/research-library.toml
     """
+    from .mapping import load_mapping
+
     files = media_settings(media, media_hosts, max_file_size, rewrite_links, concurrency)
     mapping = load_mapping(list(mappings), include_internals=include_internals)
     network = {"allow_origins": allow_origins, "max_response_mb": max_response_mb}
@@ -307,6 +306,9 @@ def sync_command(
       wpmigrate sync library.db posts-only.xml          # pages, media... left as they are
       wpmigrate sync library.db whole-site.xml --complete
     """
+    from .archive.reader import recorded_source
+    from .mapping import load_mapping
+
     files = media_settings(media, media_hosts, max_file_size, rewrite_links, concurrency)
     recorded_spec, recorded_mappings = recorded_source(archive)
     mapping = load_mapping(list(mappings) or recorded_mappings, include_internals=include_internals)
@@ -340,6 +342,8 @@ def _open_source(
     allow_origins: tuple[str, ...],
     max_response_mb: int | None,
 ) -> Source:
+    from .sources import open_source
+
     return open_source(
         spec,
         mapping,
@@ -368,6 +372,8 @@ def _read_into(
     **options: Any,
 ) -> None:
     """What export and sync share: run the source into the archive, download, report."""
+    from . import runs
+
     progress = Progress("items", enabled=False if quiet else None)
     result = runs.run(
         reader,
@@ -381,6 +387,8 @@ def _read_into(
     if not quiet:
         _print_summary(result)
     if files is not None:
+        from .media_files import download_into
+
         report = download_into(archive, result.run_id, files)
         if not quiet:
             _print_files(report)
@@ -405,6 +413,8 @@ def log_command(archive: str, limit: int, show_changes: bool, as_json: bool) -> 
       wpmigrate log library.db
       wpmigrate log library.db --limit 1 --changes
     """
+    from .archive.reader import recent_changes, recent_runs
+
     runs = recent_runs(archive, limit)
     _print_rows(runs, as_json=as_json, as_csv=False)
     if show_changes and runs.rows:
@@ -445,6 +455,9 @@ def inspect_command(
       wpmigrate inspect samples/research-library.xml
       wpmigrate inspect https://example.org --write-mapping mappings/example.toml
     """
+    from .mapping import load_mapping
+    from .report import check_mapping_target, inspect_source, render_text, write_mapping
+
     if mapping_file:  # before reading the site, not after printing its report
         check_mapping_target(mapping_file, force=force)
     mapping = load_mapping([])
@@ -475,6 +488,8 @@ def query(
       wpmigrate query library.db "select type, count(*) from items group by type"
       wpmigrate query library.db "select title from items where id = :id" -p id 42 --json
     """
+    from .archive.reader import run_query
+
     _print_rows(run_query(archive, sql, dict(param)), as_json=as_json, as_csv=as_csv)
 
 
@@ -491,6 +506,8 @@ def search(archive: str, terms: tuple[str, ...], limit: int, types: tuple[str, .
       wpmigrate search library.db "forced labour"
       wpmigrate search library.db water --type publication --limit 5
     """
+    from .archive.reader import search as search_archive
+
     found = search_archive(archive, " ".join(terms), types=types, limit=limit)
     if not found.rows and not as_json:
         click.echo("no matches", err=True)
@@ -585,6 +602,10 @@ def convert_command(
       wpmigrate convert library.db site --to markdown --layout 'content/{type}/{slug}/index.md'
       wpmigrate convert library.db items.jsonl --to jsonl --types post,page
     """
+    from .archive import item_reader as convert_reader
+    from .convert import jsonl as convert_jsonl
+    from .convert import markdown as convert_markdown
+
     selection = convert_reader.Selection.of(types, include_unpublished)
     progress = Progress("items", enabled=False if quiet else None)
     if to == "jsonl":
@@ -652,6 +673,9 @@ def redirects_command(
       wpmigrate redirects library.db --to netlify --layout 'content/{type}/{slug}/index.md'
       wpmigrate redirects library.db --to csv --media-url /media -o redirects.csv
     """
+    from .archive import item_reader as convert_reader
+    from .convert import jsonl as convert_jsonl
+
     selection = convert_reader.Selection.of(types, include_unpublished)
     rules = convert_redirects.collect(archive, convert_layout.Layout(layout), selection, media_url)
     text = convert_redirects.render(rules, to)
@@ -678,6 +702,8 @@ def _print_rows(answer: Rows, *, as_json: bool, as_csv: bool) -> None:
         writer.writerow(columns)
         writer.writerows(rows)
     else:
+        from tabulate import tabulate
+
         click.echo(tabulate([[_cell(v) for v in r] for r in rows], headers=columns))
 
 

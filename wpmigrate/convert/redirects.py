@@ -21,12 +21,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from ..archive.item_reader import ArchiveReader, Selection
 from .layout import Layout, url_for
 from .links import item_keys, site_hosts
+
+if TYPE_CHECKING:
+    from ..archive.item_reader import Selection
 
 FORMATS = ("nginx", "apache", "netlify", "csv")
 TERM_BASES = {"category": "category", "post_tag": "tag", "post_format": "type"}
@@ -56,6 +58,8 @@ def collect(
     archive: str, layout: Layout, selection: Selection, media_url: str | None = None
 ) -> list[Redirect]:
     """Every redirect, old paths unique (the first rule for a path wins), in a stable order."""
+    from ..archive.item_reader import ArchiveReader  # the archive (sqlite-utils) on use only
+
     with ArchiveReader(archive) as reader:
         reader.check_types(selection)
         hosts = site_hosts(reader.site().get("url"))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import SourceError
-from ..mapping import Mapping
-from .crawl import DEFAULT_CONCURRENCY as CRAWL_CONCURRENCY
-from .crawl import CrawlSource
-from .rest import RESTSource
-from .rest_discovery import RestUnavailableError
-from .wxr import WXRSource
+
+if TYPE_CHECKING:  # each source is imported when opened: `wpmigrate --help` loads none
+    from ..mapping import Mapping
+    from .crawl import CrawlSource
+    from .rest import RESTSource
+    from .wxr import WXRSource
 
 VIA_CHOICES = ("auto", "rest", "crawl", "wxr")
 REST_CONCURRENCY = 4
@@ -45,11 +46,16 @@ def open_source(
         path = Path(spec)
         if not path.exists():
             raise SourceError(f"{spec}: no such file (give a WXR export file or a site URL)")
+        from .wxr import WXRSource
+
         return WXRSource(path, skip_types=mapping.skip_types, notify=notify)
     if via == "wxr":
         raise SourceError(f"{spec}: --via wxr needs a WXR export file, not a URL")
     if via == "crawl":
         return _crawl_source(spec, mapping, concurrency, delay, notify)
+    from .rest import RESTSource
+    from .rest_discovery import RestUnavailableError
+
     rest = RESTSource(
         spec,
         skip_types=mapping.skip_types,
@@ -81,6 +87,9 @@ def _crawl_source(
     delay: float,
     notify: Callable[[str], None] | None,
 ) -> CrawlSource:
+    from .crawl import DEFAULT_CONCURRENCY as CRAWL_CONCURRENCY
+    from .crawl import CrawlSource
+
     return CrawlSource(
         spec,
         skip_types=mapping.skip_types,

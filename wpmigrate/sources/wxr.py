@@ -183,10 +183,11 @@ class WXRSource:
         for ids in self.seen.values():
             ids.clear()
         self.covered = FileCoverage()
-        definitions, library = self._read_ahead()
+        definitions, library, metadata = self._read_ahead()
         self.bytes_read = 0
         with self._open() as stream:
-            yield from _WXRReader(stream, self, definitions, library, state.term_ids).read()
+            reader = _WXRReader(stream, self, definitions, library, state.term_ids, metadata)
+            yield from reader.read()
         # Only a file read to its end says what is gone: ids the archive holds, by kind.
         if not state.detect_deletions:
             return
@@ -195,16 +196,17 @@ class WXRSource:
             for gone in sorted(known - self.seen[kind]):
                 yield Tombstone(kind, gone, "gone")
 
-    def _read_ahead(self) -> tuple[AcfDefinitions, MediaLibrary]:
+    def _read_ahead(self) -> tuple[AcfDefinitions, MediaLibrary, _DecodedMetadata]:
         """The `acf-field` definitions and the attachments, read ahead of the content.
 
         WordPress exports posts in id order, so field definitions created after the content
         (the usual case on a site that adopted ACF later) come after the items that use them,
         and so do files uploaded after a post that shows them with `[gallery]`/`[playlist]`.
         A quick byte scan decides whether the file needs either; only then is it parsed twice,
-        keeping of each attachment only what rendering a shortcode needs.
+        keeping of each attachment only what rendering a shortcode needs, and of each image
+        what its media row needs of the metadata decoded here (decoding it is the costly part).
         """
-        definitions, library = AcfDefinitions(), MediaLibrary()
+        definitions, library, metadata = AcfDefinitions(), MediaLibrary(), _DecodedMetadata()
         found = self._mentions(b"acf-field", *_MEDIA_SHORTCODES)
         wanted = set()
         if b"acf-field" in found:
@@ -212,7 +214,7 @@ class WXRSource:
         if found & set(_MEDIA_SHORTCODES):
             wanted.add("attachment")
         if not wanted:
-            return definitions, library
+            return definitions, library, metadata
         with self._open() as stream:
             try:
                 for _, element in etree.iterparse(
@@ -224,7 +226,7 @@ class WXRSource:
                         if post_type in wanted:
                             fields = {_qualified(child.tag): _text(child) for child in element}
                             if post_type == "attachment":
-                                attachment = _attachment(fields, element)
+                                attachment = _attachment(fields, element, metadata)
                                 if attachment is not None:
                                     library.add(attachment)
                             else:
@@ -234,7 +236,7 @@ class WXRSource:
                             del parent[0]
             except etree.XMLSyntaxError:
                 pass  # the main pass reports what is wrong with the file
-        return definitions, library
+        return definitions, library, metadata
 
     def _mentions(self, *needles: bytes) -> set[bytes]:
         """Which of the byte strings occur in the file, in one read."""
@@ -477,6 +479,7 @@ class _WXRReader:
         acf: AcfDefinitions | None = None,
         library: MediaLibrary | None = None,
         archived_terms: dict[tuple[str, str], int] | None = None,
+        read_ahead_metadata: _DecodedMetadata | None = None,
     ):
         self.stream = stream
         # (taxonomy, slug) -> id of the terms the archive holds, for items whose terms the
@@ -499,6 +502,7 @@ class _WXRReader:
         self.acf = acf if acf is not None else AcfDefinitions()
         self.library = library if library is not None else MediaLibrary()
         self.events = TecPostmetaEvents()  # The Events Calendar: a venue may come later
+        self.read_ahead_metadata = read_ahead_metadata or _DecodedMetadata()
 
     def read(self) -> Iterator[Record]:
         # Only the tags the channel holds wake Python up: most of an item's elements are
@@ -845,8 +849,9 @@ class _WXRReader:
 
     def _media(self, post_id: int, fields: dict[str, str], meta: dict[str, str]) -> Media:
         url = fields.get("wp:attachment_url") or fields.get("guid", "")
-        details = maybe_unserialize(meta.get("_wp_attachment_metadata", ""))
-        details = details if isinstance(details, dict) else {}
+        width, height, filesize = self.read_ahead_metadata.dimensions(
+            post_id, meta.get("_wp_attachment_metadata", "")
+        )
         file = meta.get("_wp_attached_file", "").strip()
         return Media(
             id=post_id,
@@ -857,9 +862,9 @@ class _WXRReader:
             caption=fields.get("excerpt:encoded", ""),
             alt=meta.get("_wp_attachment_image_alt", ""),
             description=fields.get("content:encoded", ""),
-            width=int_or(details.get("width"), 0) or None,
-            height=int_or(details.get("height"), 0) or None,
-            filesize=int_or(details.get("filesize"), 0) or None,
+            width=int_or(width, 0) or None,
+            height=int_or(height, 0) or None,
+            filesize=int_or(filesize, 0) or None,
             file=file,
             date_gmt=_gmt(fields.get("wp:post_date_gmt")),
             modified_gmt=_gmt(fields.get("wp:post_modified_gmt")),
@@ -878,7 +883,35 @@ def _postmeta(item: etree._Element) -> dict[str, str]:
     return meta
 
 
-def _attachment(fields: dict[str, str], item: etree._Element) -> Attachment | None:
+class _DecodedMetadata:
+    """Attachment id -> its `_wp_attachment_metadata` text and the width, height and filesize
+    decoded from it by the read-ahead, so the main pass does not decode the same text again.
+    An entry serves only the same text (a repeated id may carry another) and only once."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[str, Any, Any, Any]] = {}
+
+    def keep(self, attachment_id: int, text: str, details: Any) -> None:
+        if isinstance(details, dict):
+            fields = (details.get("width"), details.get("height"), details.get("filesize"))
+        else:
+            fields = (None, None, None)
+        self._by_id.setdefault(attachment_id, (text, *fields))
+
+    def dimensions(self, attachment_id: int, text: str) -> tuple[Any, Any, Any]:
+        """Width, height and filesize as stored in `text` (None where it has none)."""
+        kept = self._by_id.pop(attachment_id, None)
+        if kept is not None and kept[0] == text:
+            return kept[1], kept[2], kept[3]
+        details = maybe_unserialize(text)
+        if not isinstance(details, dict):
+            return None, None, None
+        return details.get("width"), details.get("height"), details.get("filesize")
+
+
+def _attachment(
+    fields: dict[str, str], item: etree._Element, metadata: _DecodedMetadata
+) -> Attachment | None:
     """What rendering `[gallery]`/`[playlist]`/`[audio]` needs of an attachment item; None for
     a file no media shortcode shows (PDFs, documents)."""
     attachment_id = wp_id(fields.get("wp:post_id"))
@@ -893,7 +926,9 @@ def _attachment(fields: dict[str, str], item: etree._Element) -> Attachment | No
     width = height = 0
     sizes: list[tuple[str, str, int, int]] = []
     if mime.startswith("image/"):
-        details = maybe_unserialize(meta.get("_wp_attachment_metadata", ""))
+        text = meta.get("_wp_attachment_metadata", "")
+        details = maybe_unserialize(text)
+        metadata.keep(attachment_id, text, details)
         if isinstance(details, dict):
             width, height = int_or(details.get("width"), 0), int_or(details.get("height"), 0)
             for name, size in (details.get("sizes") or {}).items():
