@@ -19,6 +19,7 @@ from .archive import Archive, CleanText, WriteCounts, utc_now
 from .archive.type_tables import build_tables
 from .cleaning import Cleaner
 from .cleaning.debris import DebrisRules, apply_rules
+from .cleaning.removals import Removals
 from .debris import Facts
 from .errors import ArchiveError, SourceError, WPMigrateError
 from .mapping import Mapping
@@ -200,9 +201,13 @@ class Exporter:
     def clean_item(self, item: Item) -> CleanText:
         clean = self.cleaner
         raw_content, raw_excerpt, removed = self.drop_debris(item)
-        content_html = clean.clean_html(raw_content)
+        gone: Removals = []
+        content_html = clean.clean_html(raw_content, gone)
+        removed.extend(("content", rule, text) for rule, text in gone)
         content_text = clean.to_text(content_html)
-        excerpt = clean.clean_excerpt(raw_excerpt) if raw_excerpt.strip() else ""
+        gone = []
+        excerpt = clean.clean_excerpt(raw_excerpt, gone) if raw_excerpt.strip() else ""
+        removed.extend(("excerpt", rule, text) for rule, text in gone)
         excerpt, after = clean.split_excerpt(excerpt)
         if after:
             removed.append(("excerpt", "teaser: what follows a teaser phrase", after))

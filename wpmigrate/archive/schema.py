@@ -193,8 +193,9 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
         },
         ("item_id", "content_hash"),
     ),
-    # What cleaning took out of an item's text (debris rules, learned or pinned): the run of
-    # text that went, not the page; replaced whenever the item is written again.
+    # What cleaning took out of an item's text (debris rules, learned or pinned, and the
+    # cleaning steps that remove visible text): the run of text that went, not the page;
+    # replaced whenever the item is written again.
     "removed": (
         {"item_id": int, "field": str, "rule": str, "text": str, "run_id": int},
         ("item_id", "field", "rule", "text"),

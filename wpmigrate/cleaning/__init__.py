@@ -9,7 +9,10 @@ unchanged when the trigger is absent.  Each step is safe in any order.
 One module per job: ``config``, ``markup`` (reading markup as an HTML5 parser
 does: comments, bogus comments, text-only elements), ``comments``,
 ``shortcodes``, ``teasers``, ``entities``, ``whitespace``, ``text``,
-``cleaner``. ``debris`` applies a post type's template-debris rules (learned
+``cleaner``; ``removals``: the steps that remove text a reader would see
+(teasers, screen-reader text, dropped shortcodes, scripts and styles) append
+``(rule, text)`` to an optional ``removals`` list, only when they remove
+something. ``debris`` applies a post type's template-debris rules (learned
 by a crawl or pinned by a mapping) before the steps; it alone parses with lxml,
 and only an item its rules may match.
 

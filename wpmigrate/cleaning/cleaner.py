@@ -9,12 +9,13 @@ from .comments import strip_block_comments, strip_more_markers
 from .config import DEFAULT_CONFIG, CleaningConfig
 from .entities import decode_entities
 from .markup import drop_scripts
+from .removals import Removals
 from .shortcodes import unwrap_shortcodes
 from .teasers import strip_screen_reader_text, strip_teasers, teaser_rules
 from .text import ANY_TAG_RE, html_to_text
 from .whitespace import normalise_space
 
-STEPS: dict[str, Callable[[str, CleaningConfig], str]] = {
+STEPS: dict[str, Callable[..., str]] = {
     "strip_block_comments": strip_block_comments,
     "strip_more_markers": strip_more_markers,
     "unwrap_shortcodes": unwrap_shortcodes,
@@ -23,6 +24,9 @@ STEPS: dict[str, Callable[[str, CleaningConfig], str]] = {
     "decode_entities": decode_entities,
     "normalise_space": normalise_space,
 }
+#: The steps that remove text a reader would see; they take a ``removals`` list and report
+#: what they removed to it (the others remove markup only: comments, markers, empty ``<p>``).
+REPORTING_STEPS = frozenset({"unwrap_shortcodes", "strip_teasers", "strip_screen_reader_text"})
 
 
 _EXCERPT_TRIM = " ,;:-–—"
@@ -33,33 +37,40 @@ class Cleaner:
 
     def __init__(self, config: CleaningConfig = DEFAULT_CONFIG):
         self.config = config
-        self._steps = tuple(STEPS[name] for name in config.steps)
-        self._excerpt_steps = self._steps
-        if "strip_teasers" not in config.steps:
-            self._excerpt_steps = (*self._steps, strip_teasers)
+        names = config.steps
+        self._steps = self._plan(names)
+        self._excerpt_steps = (
+            self._steps if "strip_teasers" in names else self._plan((*names, "strip_teasers"))
+        )
         self._rules = teaser_rules(config.teasers)
 
-    def _run(self, html: str | None, steps) -> str:
+    @staticmethod
+    def _plan(names: tuple[str, ...]) -> tuple[tuple[Callable[..., str], bool], ...]:
+        return tuple((STEPS[name], name in REPORTING_STEPS) for name in names)
+
+    def _run(self, html: str | None, steps, removals: Removals | None) -> str:
         if not html:
             return ""
-        html = drop_scripts(html)
+        html = drop_scripts(html, removals)
         config = self.config
-        for step in steps:
-            html = step(html, config)
+        for step, reports in steps:
+            html = step(html, config, removals) if reports else step(html, config)
         return html
 
-    def clean_html(self, html: str | None) -> str:
-        """Run the configured steps (scripts/styles are always dropped)."""
-        return self._run(html, self._steps)
+    def clean_html(self, html: str | None, removals: Removals | None = None) -> str:
+        """Run the configured steps (scripts/styles are always dropped); what went that a
+        reader would have seen is appended to ``removals`` as ``(rule, text)``."""
+        return self._run(html, self._steps, removals)
 
     def to_text(self, html: str | None) -> str:
         """Plain text of (cleaned) HTML, paragraphs separated by a blank line."""
         return html_to_text(html or "")
 
-    def clean_excerpt(self, html: str | None) -> str:
-        """An excerpt as plain text without teaser debris (teasers always stripped)."""
-        text = html_to_text(self._run(html, self._excerpt_steps))
-        return self._rules.strip_text(text)
+    def clean_excerpt(self, html: str | None, removals: Removals | None = None) -> str:
+        """An excerpt as plain text without teaser debris (teasers always stripped); what
+        went is appended to ``removals`` as in :meth:`clean_html`."""
+        text = html_to_text(self._run(html, self._excerpt_steps, removals))
+        return self._rules.strip_text(text, removals)
 
     def split_excerpt(self, text: str) -> tuple[str, str]:
         """A clean excerpt's teaser, and what follows a teaser phrase inside it."""

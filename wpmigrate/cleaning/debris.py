@@ -28,10 +28,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .config import CleaningConfigError
+from .removals import MAX_REMOVED_CHARS
 
 PLACEHOLDERS = ("{title}", "{terms}", "{author}")
 TERM_JOINERS = r"[\s,;/|·•&+\-–—]*"
-MAX_REMOVED_CHARS = 500  # the removed table keeps the run of text, not whole pages
 _ELLIPSIS_AT_END = re.compile(r"(?:…|\.\.\.)\s*\Z")
 _NEVER = "(?!)"
 _LITERAL_WORD = re.compile(r"[A-Za-z0-9]{3,}")

@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .removals import Removals, note_text
+
 _SCRIPT_TRIGGER_RE = re.compile(r"<(?:script|style)\b", re.I)
-_SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.I | re.S)
+_SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>(.*?)(?:</\1\s*>|\Z)", re.I | re.S)
 
 
 def element_spans(html: str, names: tuple[str, ...]) -> list[tuple[int, int, int, int]]:
@@ -56,11 +58,19 @@ def element_spans(html: str, names: tuple[str, ...]) -> list[tuple[int, int, int
         pos = end
 
 
-def drop_scripts(html: str) -> str:
-    """Remove ``<script>`` and ``<style>`` elements with their content."""
+def drop_scripts(html: str, removals: Removals | None = None) -> str:
+    """Remove ``<script>`` and ``<style>`` elements with their content (reported to
+    ``removals`` as ``cleaning script``/``cleaning style`` with the code they held)."""
     if not html or not _SCRIPT_TRIGGER_RE.search(html):
         return html
-    return _SCRIPT_RE.sub("", html)
+    if removals is None:
+        return _SCRIPT_RE.sub("", html)
+
+    def drop(m: re.Match[str]) -> str:
+        note_text(removals, "cleaning " + m[1].lower(), m[2])
+        return ""
+
+    return _SCRIPT_RE.sub(drop, html)
 
 
 _NOT_MARKER = r"(?!\s*(?:more|nextpage|noteaser)\b)"

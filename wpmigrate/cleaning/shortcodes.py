@@ -8,6 +8,7 @@ from bisect import bisect_right
 
 from .config import DEFAULT_CONFIG, CleaningConfig
 from .markup import element_spans
+from .removals import Removals, note_html
 
 #: Shortcodes handled specially (everything else with a name is "unknown").
 CAPTION_SHORTCODES = frozenset({"caption", "wp_caption"})
@@ -131,8 +132,15 @@ def _render_enclosing(tok: _Tok, inner: str, config: CleaningConfig) -> str:
     return inner
 
 
-def unwrap_shortcodes(html: str, config: CleaningConfig | None = None) -> str:
-    """Render/unwrap/drop shortcodes (rule in the package docstring)."""
+def _note_shortcode(removals: Removals, tok: _Tok, dropped: str) -> None:
+    note_html(removals, f"cleaning shortcode [{tok.name}]", dropped)
+
+
+def unwrap_shortcodes(
+    html: str, config: CleaningConfig | None = None, removals: Removals | None = None
+) -> str:
+    """Render/unwrap/drop shortcodes (rule in the package docstring); the text of each
+    dropped shortcode goes to ``removals`` as ``cleaning shortcode [name]``."""
     if not html or "[" not in html:
         return html
     config = config or DEFAULT_CONFIG
@@ -195,12 +203,16 @@ def unwrap_shortcodes(html: str, config: CleaningConfig | None = None) -> str:
             frames.append((tok, []))
         elif i in closes:
             open_tok, parts = frames.pop()
-            rendered = _render_enclosing(open_tok, "".join(parts), config)
+            inner = "".join(parts)
+            rendered = _render_enclosing(open_tok, inner, config)
+            if not rendered and removals is not None:
+                _note_shortcode(removals, open_tok, open_tok.raw + inner + tok.raw)
             made_figure = made_figure or open_tok.name in CAPTION_SHORTCODES
             frames[-1][1].append(rendered)
         elif not _looks_like_shortcode(tok, False):
             frames[-1][1].append(tok.raw)
-        # else: single / unpaired / stray shortcode -> dropped
+        elif removals is not None:  # single / unpaired / stray shortcode -> dropped
+            _note_shortcode(removals, tok, tok.raw)
     frames[-1][1].append(html[pos:])
     out = "".join(frames[0][1])
     if made_figure and "<p>" in out:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from html.entities import codepoint2name
 
 from .config import DEFAULT_CONFIG, DEFAULT_TEASERS, CleaningConfig
+from .removals import Removals, note_html, note_text
+
+TEASER_RULE = "cleaning teaser"
+SCREEN_READER_RULE = "cleaning screen_reader"
 
 # A tag: name, then attributes (quoted values may hold '>' ), then '>'.
 _TAG_AT_END_RE = re.compile(
@@ -201,14 +206,17 @@ class _TeaserRules:
             return text, ""
         return text[: found.start()].rstrip(), text[found.start() :].strip()
 
-    def strip_text(self, text: str) -> str:
-        """Strip trailing debris from plain text."""
+    def strip_text(self, text: str, removals: Removals | None = None) -> str:
+        """Strip trailing debris from plain text (what went is reported to ``removals``)."""
         text = text.rstrip()
+        whole = text
         for _ in range(_MAX_PEEL):
             k = self.cut(text)
             if k is None:
                 break
             text = text[:k].rstrip()
+        if len(text) < len(whole):
+            note_text(removals, TEASER_RULE, whole[len(text) :])
         return text
 
 
@@ -228,11 +236,14 @@ def _rstrip_ws(s: str) -> str:
     return s
 
 
-def _strip_tail(s: str, rules: _TeaserRules, removed: bool = False) -> str:
+def _strip_tail(
+    s: str, rules: _TeaserRules, removed: bool = False, removals: Removals | None = None
+) -> str:
     """Peel debris off the end of ``s`` (descending through closing tags).
 
     Changes are kept only if some debris was found (or ``removed`` says an
-    earlier pass already removed some, so trailing emptied elements go too).
+    earlier pass already removed some, so trailing emptied elements go too);
+    the text of what was peeled off is reported to ``removals``.
     """
     closers: list[tuple[str, str]] = []  # (name, raw closing tag), outermost first
     cur = s
@@ -273,23 +284,39 @@ def _strip_tail(s: str, rules: _TeaserRules, removed: bool = False) -> str:
         removed = True
     if not removed:
         return s
+    note_html(removals, TEASER_RULE, s[len(cur) :])
     return cur + "".join(raw for _, raw in reversed(closers))
 
 
-def strip_teasers(html: str, config: CleaningConfig | None = None) -> str:
+def _dropper(removals: Removals | None, rule: str) -> str | Callable[[re.Match[str]], str]:
+    """A ``re.sub`` replacement that removes a match, reporting its text to ``removals``."""
+    if removals is None:
+        return ""
+
+    def drop(m: re.Match[str]) -> str:
+        note_html(removals, rule, m[0])
+        return ""
+
+    return drop
+
+
+def strip_teasers(
+    html: str, config: CleaningConfig | None = None, removals: Removals | None = None
+) -> str:
     """Remove read-more links/containers and trailing teaser debris."""
     if not html:
         return html
     rules = teaser_rules((config or DEFAULT_CONFIG).teasers)
     out = html
     if "more-link" in out or "link-more" in out or "read-more" in out or "readmore" in out:
-        out = _TEASER_BOX_RE.sub("", out)
-        out = _TEASER_LINK_RE.sub("", out)
+        drop = _dropper(removals, TEASER_RULE)
+        out = _TEASER_BOX_RE.sub(drop, out)
+        out = _TEASER_LINK_RE.sub(drop, out)
         if out != html:
             out = _EMPTY_P_RE.sub("", out)
     # No global trigger test: peeling stops at the first text that has no
     # trigger word in its last ~150 characters, which costs ~2 µs.
-    return _strip_tail(out, rules, removed=out != html)
+    return _strip_tail(out, rules, removed=out != html, removals=removals)
 
 
 _SR_RE = re.compile(
@@ -300,10 +327,12 @@ _SR_RE = re.compile(
 )
 
 
-def strip_screen_reader_text(html: str, config: CleaningConfig | None = None) -> str:
+def strip_screen_reader_text(
+    html: str, config: CleaningConfig | None = None, removals: Removals | None = None
+) -> str:
     """Remove ``.screen-reader-text`` / ``.sr-only`` / ``.visually-hidden`` elements."""
     if not html or (
         "screen-reader-text" not in html and "sr-only" not in html and "visually-hidden" not in html
     ):
         return html
-    return _SR_RE.sub("", html)
+    return _SR_RE.sub(_dropper(removals, SCREEN_READER_RULE), html)
