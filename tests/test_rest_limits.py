@@ -73,7 +73,9 @@ def test_a_gzip_bomb_is_cut_at_the_cap_without_inflating(httpserver):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak < 16 * MB
+    # Inflated whole it would be 256 MB; the cap (4 MB) plus the buffers the fake server's own
+    # thread holds (traced too, more of them on a busy machine) stay far below that.
+    assert peak < 64 * MB
 
 
 def test_a_trickling_answer_stops_at_the_deadline(httpserver, tmp_path):
