@@ -273,3 +273,12 @@ def minimum_requests(totals: dict[str, int], per_page: int = 100) -> dict[str, i
     )
     probes = sum(1 for name in totals if name == "media" or name.startswith("items:"))
     return {"pages": pages, "discovery": DISCOVERY_REQUESTS, "probes": probes}
+
+
+def assert_one_line(done, *needles: str) -> None:
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]

@@ -7,12 +7,10 @@ local server with a sitemap that is cut off.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-from wpmigrate import cli
+from cli_support import wpmigrate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "crawl" / "twentytwentythree"
 SAVED_AT = "http://127.0.0.1:8391"
@@ -33,15 +31,6 @@ def serve(httpserver, *, with_post: bool) -> str:
         page = (FIXTURES / f"{name}.html").read_text(encoding="utf-8").replace(SAVED_AT, base)
         httpserver.expect_request(path, query_string="").respond_with_data(page, content_type=HTML)
     return base + "/"
-
-
-def wpmigrate(monkeypatch, capsys, *args: str) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["wpmigrate", *map(str, args)])
-    try:
-        cli.main()
-    except SystemExit as exc:
-        return exc.code or 0, capsys.readouterr().err
-    return 0, capsys.readouterr().err
 
 
 def broken_sitemap_lines(err: str) -> list[str]:

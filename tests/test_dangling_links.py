@@ -10,12 +10,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
-
-from wpmigrate import cli
+from cli_support import wpmigrate
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "research-library.xml"
 EXPECTED_UNLINKED = {"comments.parent_id": 1, "items.featured_media_id": 1, "items.parent_id": 1}
@@ -43,15 +41,6 @@ def partial_export(tmp_path) -> Path:
     path = tmp_path / "partial.xml"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def wpmigrate(monkeypatch, capsys, *args: str) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["wpmigrate", *map(str, args)])
-    try:
-        cli.main()
-    except SystemExit as exc:
-        return exc.code or 0, capsys.readouterr().err
-    return 0, capsys.readouterr().err
 
 
 def rows(archive: Path, sql: str) -> list[tuple]:

@@ -15,22 +15,13 @@ from collections.abc import Iterator
 
 import pytest
 from hostile_api import JSON, FakeApi
-from rest_support import run_cli
+from rest_support import assert_one_line, run_cli
 from werkzeug import Response
 
 from wpmigrate.errors import SourceError
 from wpmigrate.sources.rest import RESTSource
 
 MB = 1024 * 1024
-
-
-def assert_one_line(done, *needles: str) -> None:
-    assert done.returncode != 0
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
 
 
 def endless(request) -> Response:

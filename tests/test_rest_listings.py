@@ -13,7 +13,7 @@ import sqlite3
 
 import pytest
 from hostile_api import FakeApi
-from rest_support import run_cli
+from rest_support import assert_one_line, run_cli
 
 
 def export(api: FakeApi, tmp_path, *options: str):
@@ -25,15 +25,6 @@ def export(api: FakeApi, tmp_path, *options: str):
 def stored_ids(archive) -> list[int]:
     with sqlite3.connect(archive) as db:
         return [i for (i,) in db.execute("select id from items order by id")]
-
-
-def assert_one_line(done, *needles: str) -> None:
-    assert done.returncode != 0
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
 
 
 def test_a_page_repeating_the_previous_one_fails_with_the_count_missing(httpserver, tmp_path):
