@@ -465,3 +465,22 @@ def test_upload_path():
         rest_parse.upload_path("http://h/wp-content/uploads/2023/03/a%20b.pdf") == "2023/03/a b.pdf"
     )
     assert rest_parse.upload_path("http://h/files/a.pdf") == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "is_an_id"),
+    [
+        (1, True),
+        (2**63 - 1, True),
+        (2**63, False),
+        (0, False),
+        (-4, False),
+        (True, False),
+        ("12", False),
+        (1.0, False),
+        (None, False),
+    ],
+)
+def test_an_id_in_json_is_an_integer_sqlite_can_store(value, is_an_id):
+    assert rest_parse.is_id(value) is is_an_id
+    assert rest_parse.ids([7, value]) == ([7, value] if is_an_id else [7])

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..model import Author, Comment, Item, Media, Term, TermIds, synthetic_id
+from ..values import wp_id
 
 COMMENT_STATUS = {"approved": "approved", "hold": "pending", "spam": "spam", "trash": "trash"}
 # A post's `format` (asked for when the post_format taxonomy is kept) stands in for the
@@ -38,8 +39,9 @@ POST_FORMAT_NAMES = {
 
 
 def is_id(value: Any) -> bool:
-    """A WordPress object id: a positive integer (JSON true is not one)."""
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    """A WordPress object id in JSON: an integer `wp_id` accepts (JSON true, `"12"` and a
+    number past what SQLite stores are not ids)."""
+    return isinstance(value, int) and wp_id(value) is not None
 
 
 def object_id(value: Any) -> int | None:
