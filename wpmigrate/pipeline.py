@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from .archive import Archive, CleanText, WriteCounts, utc_now
 from .archive.type_tables import build_tables
+from .batch_writer import BatchWriter
 from .cleaning import Cleaner
 from .cleaning.debris import DebrisRules, apply_rules
 from .cleaning.removals import Removals
@@ -131,13 +132,17 @@ class Exporter:
 
     def _copy(self, source: Source, state: SourceState, result: RunResult) -> None:
         fetched_at = utc_now()
-        batch = _Batch()
-        for record in source.records(state):
-            self._add(record, batch, result, source)
-            if batch.size() >= BATCH_SIZE:
-                self._write(batch, result, fetched_at)
-                batch = _Batch()
-        self._write(batch, result, fetched_at)
+        with (
+            self.archive.search_index_built_at_end(),
+            BatchWriter[_Batch](lambda b: self._write(b, result, fetched_at)) as writer,
+        ):
+            batch = _Batch()
+            for record in source.records(state):
+                self._add(record, batch, result, source)
+                if batch.size() >= BATCH_SIZE:
+                    writer.put(batch)
+                    batch = _Batch()
+            writer.put(batch)
         with self.archive.transaction():
             self.archive.drop_dangling_links(result.counts)
         build_tables(self.archive, self.mapping, result.counts)

@@ -257,8 +257,30 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for table, columns in INDEXES + join_columns:
         db[table].create_index(columns, if_not_exists=True)
     for table, columns in FTS.items():
-        if not db[table].detect_fts():
-            db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
+        # Also rebuilds an index whose triggers a killed first export left dropped
+        # (Archive.search_index_built_at_end).
+        db[table].enable_fts(columns, create_triggers=True, tokenize="porter", replace=True)
+
+
+def drop_search_triggers(db: sqlite_utils.Database) -> list[str]:
+    """Drop the triggers that keep the full-text indexes in step; returns their SQL."""
+    names = [f"{table}{suffix}" for table in FTS for suffix in ("_ai", "_ad", "_au")]
+    rows = db.execute(
+        f"select name, sql from sqlite_master where type = 'trigger' "
+        f"and name in ({', '.join('?' for _ in names)}) order by rowid",
+        names,
+    ).fetchall()
+    for name, _ in rows:
+        db.execute(f"drop trigger [{name}]")
+    return [sql for _, sql in rows]
+
+
+def rebuild_search_index(db: sqlite_utils.Database, triggers: list[str]) -> None:
+    """Index every row at once, then put back the triggers `drop_search_triggers` took."""
+    for table in FTS:
+        db.execute(f"insert into [{table}_fts]([{table}_fts]) values ('rebuild')")
+    for sql in triggers:
+        db.execute(sql)
 
 
 def key_columns(pk: str | tuple[str, ...]) -> set[str]:

@@ -45,6 +45,7 @@ from ..model import (
 from ..phpdata import maybe_unserialize
 from ..values import int_or, wp_id
 from .base import EMPTY_STATE, SourceState
+from .child_process import can_fork, records_in_child
 
 # Bytes XML 1.0 forbids, which buggy exporters copy verbatim into CDATA.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
@@ -183,6 +184,20 @@ class WXRSource:
         for ids in self.seen.values():
             ids.clear()
         self.covered = FileCoverage()
+        if can_fork():
+            yield from records_in_child(
+                lambda: self._read(state), snapshot=self._snapshot, restore=self._restore
+            )
+        else:
+            yield from self._read(state)
+
+    def _snapshot(self) -> tuple[int, dict[str, int], list[str]]:
+        return self.bytes_read, self.skipped, self.warnings
+
+    def _restore(self, snapshot: tuple[int, dict[str, int], list[str]]) -> None:
+        self.bytes_read, self.skipped, self.warnings = snapshot
+
+    def _read(self, state: SourceState) -> Iterator[Record]:
         definitions, library, metadata = self._read_ahead()
         self.bytes_read = 0
         with self._open() as stream:
