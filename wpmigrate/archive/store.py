@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -242,26 +243,26 @@ class Archive:
     # -- writers (call inside a transaction) ------------------------------------------------
 
     def save_site(self, site: Site) -> None:
-        row = asdict(site)
+        row = _columns(site)
         row["rest_namespaces"] = json.dumps(site.rest_namespaces)
         row.update(id=1, updated_at=utc_now())
         self.db["site"].upsert(row, pk="id")
 
     def save_authors(self, authors: Iterable[Author]) -> None:
-        rows = [asdict(a) for a in authors]
+        rows = [_columns(a) for a in authors]
         for row in rows:
             row["name"] = row["name"] or row["login"] or row["slug"]
         self._write("authors", rows)
 
     def save_terms(self, terms: Iterable[Term], counts: WriteCounts) -> None:
-        rows = [{**asdict(t), "deleted_at": None, "deleted_reason": None} for t in terms]
+        rows = [{**_columns(t), "deleted_at": None, "deleted_reason": None} for t in terms]
         self._count_upserts("terms", rows, counts)
         self._write("terms", rows)
 
     def save_media(self, media: Iterable[Media], source: str, fetched_at: str, counts: WriteCounts):
         rows = []
         for m in media:
-            row = asdict(m)
+            row = _columns(m)
             row.update(
                 source=source,
                 fetched_at=fetched_at,
@@ -274,7 +275,7 @@ class Archive:
         self._write("media", rows)
 
     def save_events(self, events: Iterable[Event]) -> None:
-        self._write("events", [asdict(e) for e in events])
+        self._write("events", [_columns(e) for e in events])
 
     def save_items(
         self,
@@ -643,6 +644,17 @@ def _change(before: tuple[str, str | None] | None, digest: str, trashed: bool) -
     if deleted_at is None and trashed:
         return "deleted"
     return None if old_digest == digest else "modified"
+
+
+@functools.cache
+def _field_names(record_type: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(record_type))
+
+
+def _columns(record: Any) -> dict[str, Any]:
+    """A record's fields as a row: `dataclasses.asdict` without its deep copy, which the
+    flat records written this way (site, authors, terms, media, events) do not need."""
+    return {name: getattr(record, name) for name in _field_names(type(record))}
 
 
 def _item_row(item: Item, text: CleanText, fetched_at: str, digest: str) -> dict[str, Any]:

@@ -21,8 +21,6 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..model import Record
-
 CHUNK = 256  # records a message: few enough to keep the parent busy from the start
 
 
@@ -31,11 +29,11 @@ def can_fork() -> bool:
 
 
 def records_in_child(
-    produce: Callable[[], Iterator[Record]],
+    produce: Callable[[], Iterator[Any]],
     *,
     snapshot: Callable[[], Any],
     restore: Callable[[Any], None],
-) -> Iterator[Record]:
+) -> Iterator[Any]:
     """Yield what `produce()` yields, produced in a forked child.
 
     With each chunk the child sends `snapshot()` of the source (how far it has read, what
@@ -74,14 +72,14 @@ def records_in_child(
 
 
 def _produce(
-    sender: Any, produce: Callable[[], Iterator[Record]], snapshot: Callable[[], Any]
+    sender: Any, produce: Callable[[], Iterator[Any]], snapshot: Callable[[], Any]
 ) -> None:
     """The child: read, send, and leave without running the parent's clean-up.
 
     A message is (records, error, snapshot, last); the records read before a failure are
     sent with it, as an in-process reader would have yielded them before raising."""
     code = 0
-    chunk: list[Record] = []
+    chunk: list[Any] = []
     try:
         for record in produce():
             chunk.append(record)
@@ -104,5 +102,5 @@ def _produce(
         os._exit(code)
 
 
-def _send(sender: Any, message: tuple[list[Record], BaseException | None, Any, bool]) -> None:
+def _send(sender: Any, message: tuple[list[Any], BaseException | None, Any, bool]) -> None:
     sender.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))

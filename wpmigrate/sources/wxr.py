@@ -9,6 +9,7 @@ importer does.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import functools
 import gzip
 import io
@@ -185,11 +186,22 @@ class WXRSource:
             ids.clear()
         self.covered = FileCoverage()
         if can_fork():
-            yield from records_in_child(
+            read = records_in_child(
                 lambda: self._read(state), snapshot=self._snapshot, restore=self._restore
             )
         else:
-            yield from self._read(state)
+            read = self._read(state)
+        # Content is rendered here, so that in a forked reader the parent does it: the two
+        # processes then share the work about evenly.
+        library = MediaLibrary()
+        for record in read:
+            if isinstance(record, MediaLibrary):
+                library = record
+                continue
+            if isinstance(record, Item) and record.type not in _NOT_HTML_TYPES:
+                # As WordPress shows it: paragraphs (classic content), media shortcodes.
+                record.content_html = render_content(record.content_html, record.id, library)
+            yield record
 
     def _snapshot(self) -> tuple[int, dict[str, int], list[str]]:
         return self.bytes_read, self.skipped, self.warnings
@@ -197,11 +209,14 @@ class WXRSource:
     def _restore(self, snapshot: tuple[int, dict[str, int], list[str]]) -> None:
         self.bytes_read, self.skipped, self.warnings = snapshot
 
-    def _read(self, state: SourceState) -> Iterator[Record]:
+    def _read(self, state: SourceState) -> Iterator[Record | MediaLibrary]:
+        """The records, their content as stored; first the attachments that media
+        shortcodes may show (the library `records()` renders content with)."""
         definitions, library, metadata = self._read_ahead()
+        yield library
         self.bytes_read = 0
         with self._open() as stream:
-            reader = _WXRReader(stream, self, definitions, library, state.term_ids, metadata)
+            reader = _WXRReader(stream, self, definitions, state.term_ids, metadata)
             yield from reader.read()
         # Only a file read to its end says what is gone: ids the archive holds, by kind.
         if not state.detect_deletions:
@@ -254,16 +269,34 @@ class WXRSource:
         return definitions, library, metadata
 
     def _mentions(self, *needles: bytes) -> set[bytes]:
-        """Which of the byte strings occur in the file, in one read."""
+        """Which of the (ASCII) byte strings occur in the file, in one read; a damaged file
+        is the main pass's to report."""
         found: set[bytes] = set()
         overlap = max(len(n) for n in needles)
-        with self._open() as stream:
-            tail = b""
-            while len(found) < len(needles) and (chunk := stream.read(1 << 20)):
-                window = tail + chunk
-                found.update(n for n in needles if n not in found and n in window)
-                tail = chunk[-overlap:]
+        try:
+            with self._open_for_scan() as stream:
+                tail = b""
+                while len(found) < len(needles) and (chunk := stream.read(1 << 22)):
+                    window = tail + chunk
+                    found.update(n for n in needles if n not in found and n in window)
+                    tail = chunk[-overlap:]
+        except (OSError, EOFError, zlib.error, SourceError):
+            pass
         return found
+
+    @contextlib.contextmanager
+    def _open_for_scan(self) -> Iterator[IO[bytes]]:
+        """The bytes as stored, uncompressed, for a byte search: the sanitising reader costs
+        more than the search. A UTF-16 or UTF-32 file is read transcoded, as it is parsed."""
+        with self.path.open("rb") as raw:
+            compressed = raw.read(2) == b"\x1f\x8b"
+            raw.seek(0)
+            stream: Any = gzip.GzipFile(fileobj=raw) if compressed else raw
+            if _wide_encoding(stream.peek(4)[:4]) is None:
+                yield stream
+                return
+        with self._open() as transcoded:
+            yield transcoded
 
     def _open(self) -> IO[bytes]:
         raw = self.path.open("rb")
@@ -492,7 +525,6 @@ class _WXRReader:
         stream: IO[bytes],
         source: WXRSource,
         acf: AcfDefinitions | None = None,
-        library: MediaLibrary | None = None,
         archived_terms: dict[tuple[str, str], int] | None = None,
         read_ahead_metadata: _DecodedMetadata | None = None,
     ):
@@ -515,7 +547,6 @@ class _WXRReader:
         self.slugs_by_name: dict[tuple[str, str], str] = {}
         self.late_authors: list[Author] = []
         self.acf = acf if acf is not None else AcfDefinitions()
-        self.library = library if library is not None else MediaLibrary()
         self.events = TecPostmetaEvents()  # The Events Calendar: a venue may come later
         self.read_ahead_metadata = read_ahead_metadata or _DecodedMetadata()
 
@@ -759,17 +790,13 @@ class _WXRReader:
         modified_gmt = _gmt(fields.get("wp:post_modified_gmt")) or _shift(
             fields.get("wp:post_modified"), local, date_gmt
         )
-        content = fields.get("content:encoded", "")
-        if post_type not in _NOT_HTML_TYPES:
-            # As WordPress shows it: paragraphs (classic content), media shortcodes rendered.
-            content = render_content(content, post_id, self.library)
         item = Item(
             id=post_id,
             type=post_type,
             status=status,
             title=fields.get("title", ""),
             slug=fields.get("wp:post_name", ""),
-            content_html=content,
+            content_html=fields.get("content:encoded", ""),  # rendered by records()
             excerpt_html=fields.get("excerpt:encoded", ""),
             date=local,
             date_gmt=date_gmt,
