@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from wxr_support import item, write_wxr
 
 from wpmigrate.errors import SourceError
 from wpmigrate.mapping import load_mapping
@@ -425,6 +426,54 @@ def test_repeated_meta_keys_keep_every_value(tmp_path):
     item = by_id(read(path)[1], Item)[12]
     assert item.meta["enclosure"] == "a.mp3"  # the first, as get_post_meta(..., true)
     assert item.fields["enclosure"] == ["a.mp3", "b.mp3"]
+
+
+def test_left_out_types_are_counted_and_leave_no_trace(tmp_path):
+    """A menu item (meta, a category, a comment) is skipped as its type, before its meta,
+    terms and comments are read: none of them reaches the archive."""
+    extra = (
+        '<category domain="category" nicename="menus-only"><![CDATA[Menus only]]></category>'
+        "<wp:postmeta><wp:meta_key>_menu_item_object_id</wp:meta_key>"
+        "<wp:meta_value>7</wp:meta_value></wp:postmeta>"
+        "<wp:comment><wp:comment_id>900</wp:comment_id>"
+        "<wp:comment_content>On a menu item</wp:comment_content></wp:comment>"
+    )
+    path = write_wxr(
+        tmp_path / "menu.xml",
+        [
+            item("5", post_type="nav_menu_item", extra=extra),
+            item("6"),
+            item("x", post_type="revision"),
+        ],
+    )
+    source, records = read(path)
+    assert [r.id for r in of(records, Item)] == [6]
+    assert of(records, Term) == []
+    assert source.skipped == {"nav_menu_item": 1, "invalid id: item": 1}
+
+
+@pytest.mark.parametrize(
+    ("types", "kept"),
+    [
+        pytest.param(("revision", "post"), True, id="left-out type, then a kept one"),
+        pytest.param(("post", "revision"), False, id="kept type, then a left-out one"),
+    ],
+)
+def test_a_repeated_post_type_tag_is_read_as_the_last_one_says(tmp_path, types, kept):
+    meta = (
+        "<wp:postmeta><wp:meta_key>edition</wp:meta_key>"
+        "<wp:meta_value>2nd</wp:meta_value></wp:postmeta>"
+    )
+    first, last = (f"<wp:post_type>{t}</wp:post_type>" for t in types)
+    path = write_wxr(tmp_path / "twice.xml", [item("8", post_type="", extra=first + meta + last)])
+    source, records = read(path)
+    found = of(records, Item)
+    if kept:
+        assert [(i.id, i.type, i.meta) for i in found] == [(8, "post", {"edition": "2nd"})]
+        assert source.skipped == {}
+    else:
+        assert found == []
+        assert source.skipped == {"revision": 1}
 
 
 def test_reading_twice_counts_once(sample):

@@ -27,7 +27,7 @@ from lxml import etree
 
 from ..acf import AcfDefinitions, extract_fields
 from ..errors import SourceError
-from ..events import TecPostmetaEvents
+from ..events import TEC_VENUE_TYPE, TecPostmetaEvents
 from ..media_shortcodes import Attachment, MediaLibrary, image_sizes, render_content
 from ..model import (
     Author,
@@ -254,7 +254,7 @@ class WXRSource:
                     if parent is not None and _local(parent.tag) == "channel":
                         post_type = element.findtext("{*}post_type")
                         if post_type in wanted:
-                            fields = {_qualified(child.tag): _text(child) for child in element}
+                            fields = {_tag_info(child.tag)[2]: _text(child) for child in element}
                             if post_type == "attachment":
                                 attachment = _attachment(fields, element, metadata)
                                 if attachment is not None:
@@ -704,17 +704,22 @@ class _WXRReader:
 
     # -- items ------------------------------------------------------------------------------
 
-    def _item(self, element: etree._Element) -> Iterator[Record]:
+    def _item(self, element: etree._Element, *, read_all: bool = False) -> Iterator[Record]:
         fields: dict[str, str] = {}
         terms: list[tuple[str, str, str]] = []
         meta: dict[str, str] = {}
         repeated: dict[str, list[str]] = {}
         comments: list[etree._Element] = []
+        # An item of a type left out (revisions, menu items...: often most of a file) is
+        # skipped below; its meta, terms and comments are not read. Venues are read: the
+        # events that come later need them.
+        left_out = passed_over = False
         for child in element:
-            ns, name = _split_tag(child.tag)
+            ns, name, key, body = _tag_info(child.tag)
             if name == "category" and ns == "":
                 domain = (child.get("domain") or "").strip()
-                if domain:
+                passed_over |= left_out
+                if domain and not left_out:
                     terms.append(
                         (
                             _TAXONOMY_ALIASES.get(domain, domain),
@@ -723,17 +728,34 @@ class _WXRReader:
                         )
                     )
             elif ns == "wp" and name == "postmeta":
-                pair = _children(child)
-                key, value = pair.get("meta_key", ""), pair.get("meta_value", "")
-                if key in meta:  # a key can repeat: keep the first, remember them all
-                    repeated.setdefault(key, [meta[key]]).append(value)
+                if left_out:
+                    passed_over = True
+                    continue
+                meta_key = meta_value = ""
+                for part in child:  # as _children() reads them, without the dict
+                    part_name = _tag_info(part.tag)[1]
+                    if part_name == "meta_key":
+                        meta_key = (part.text or "").strip()
+                    elif part_name == "meta_value":
+                        meta_value = part.text or ""
+                if meta_key in meta:  # a key can repeat: keep the first, remember them all
+                    repeated.setdefault(meta_key, [meta[meta_key]]).append(meta_value)
                 else:
-                    meta[key] = value
+                    meta[meta_key] = meta_value
             elif ns == "wp" and name == "comment":
-                comments.append(child)
+                passed_over |= left_out
+                if not left_out:
+                    comments.append(child)
             else:
-                fields[f"{ns}:{name}" if ns else name] = _text(child)
+                text = child.text or ""
+                fields[key] = text if body else text.strip()
+                if key == "wp:post_type" and not read_all:
+                    left_out = self._left_out(fields[key])
 
+        if passed_over and not self._left_out(fields.get("wp:post_type", "")):
+            # Another wp:post_type came later and said otherwise: read the item whole.
+            yield from self._item(element, read_all=True)
+            return
         if "wp:post_id" not in fields:
             # Not in WordPress's namespace (a plain RSS item, or one that binds `wp:` to
             # another URI): WordPress's importer finds no post in it either.
@@ -820,6 +842,9 @@ class _WXRReader:
         yield from self._drain_late_authors()
         yield item
         yield from self.events.events_for(item)
+
+    def _left_out(self, post_type: str) -> bool:
+        return post_type in self.source.skip_types and post_type != TEC_VENUE_TYPE
 
     def _drain_late_authors(self) -> Iterator[Author]:
         yield from self.late_authors
@@ -1049,11 +1074,6 @@ def _add_definition(definitions: AcfDefinitions, fields: dict[str, str]) -> None
         )
 
 
-def _qualified(tag: Any) -> str:
-    ns, name = _split_tag(tag)
-    return f"{ns}:{name}" if ns else name
-
-
 def _slugify(name: str) -> str:
     """Roughly WordPress's sanitize_title, for terms an old export names without a slug."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -1070,15 +1090,24 @@ def _only_namespace_errors(log: Any) -> bool:
 
 
 def _children(element: etree._Element) -> dict[str, str]:
-    return {_local(child.tag): _text(child) for child in element}
+    return {_tag_info(child.tag)[1]: _text(child) for child in element}
 
 
 def _text(element: etree._Element) -> str:
     """An element's value: trimmed, unless its whitespace is content (_BODY_TAGS)."""
     text = element.text or ""
-    return text if _local(element.tag) in _BODY_TAGS else text.strip()
+    return text if _tag_info(element.tag)[3] else text.strip()
 
 
+@functools.lru_cache(maxsize=1024)
+def _tag_info(tag: Any) -> tuple[str, str, str, bool]:
+    """(namespace short name, local name, `ns:name`, whether its whitespace is content),
+    worked out once per distinct tag: an item's loop asks for every child."""
+    ns, name = _split_tag(tag)
+    return ns, name, f"{ns}:{name}" if ns else name, name in _BODY_TAGS
+
+
+@functools.lru_cache(maxsize=4096)
 def _login_key(login: str) -> str:
     """A login as WordPress's importer matches it: `sanitize_user($login, true)` (tags,
     accents, %XX and entities out, only `a-z 0-9 _ . - @ space`, trimmed, spaces collapsed)."""
