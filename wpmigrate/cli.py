@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import gc
 import json
 import os
 import sys
@@ -374,6 +375,11 @@ def _read_into(
     """What export and sync share: run the source into the archive, download, report."""
     from . import runs
 
+    # A run makes millions of short-lived objects and few cycles: collecting the youngest
+    # generation every 10,000 allocations instead of 700, and never re-scanning what start-up
+    # made, saves ~5 % of an export (measured on the WXR bench file, bench/README.md).
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
     progress = Progress("items", enabled=False if quiet else None)
     result = runs.run(
         reader,

@@ -18,7 +18,8 @@ import os
 import re
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -191,15 +192,20 @@ class WXRSource:
             )
         else:
             read = self._read(state)
-        # Content is rendered here, so that in a forked reader the parent does it: the two
-        # processes then share the work about evenly.
-        library = MediaLibrary()
+        # What needs no parsing is done here, so that with a forked reader the parent does
+        # it, in step with the child: decoding the attachments' serialized metadata as
+        # the read-ahead finds them, and rendering content as WordPress shows it.
+        library, decoded = MediaLibrary(), _DecodedMetadata()
         for record in read:
-            if isinstance(record, MediaLibrary):
-                library = record
+            if isinstance(record, _AttachmentEntry):
+                attachment = record.attachment(decoded)
+                if attachment is not None:
+                    library.add(attachment)
                 continue
-            if isinstance(record, Item) and record.type not in _NOT_HTML_TYPES:
-                # As WordPress shows it: paragraphs (classic content), media shortcodes.
+            if isinstance(record, _UndecodedMedia):
+                record = record.media_with(decoded)
+            elif isinstance(record, Item) and record.type not in _NOT_HTML_TYPES:
+                # Paragraphs (classic content), media shortcodes rendered.
                 record.content_html = render_content(record.content_html, record.id, library)
             yield record
 
@@ -209,14 +215,13 @@ class WXRSource:
     def _restore(self, snapshot: tuple[int, dict[str, int], list[str]]) -> None:
         self.bytes_read, self.skipped, self.warnings = snapshot
 
-    def _read(self, state: SourceState) -> Iterator[Record | MediaLibrary]:
-        """The records, their content as stored; first the attachments that media
-        shortcodes may show (the library `records()` renders content with)."""
-        definitions, library, metadata = self._read_ahead()
-        yield library
+    def _read(self, state: SourceState) -> Iterator[Any]:
+        """The records as stored (content not rendered, media metadata not decoded: see
+        `records()`), after the attachments media shortcodes may show."""
+        definitions = yield from self._read_ahead()
         self.bytes_read = 0
         with self._open() as stream:
-            reader = _WXRReader(stream, self, definitions, state.term_ids, metadata)
+            reader = _WXRReader(stream, self, definitions, state.term_ids)
             yield from reader.read()
         # Only a file read to its end says what is gone: ids the archive holds, by kind.
         if not state.detect_deletions:
@@ -226,17 +231,18 @@ class WXRSource:
             for gone in sorted(known - self.seen[kind]):
                 yield Tombstone(kind, gone, "gone")
 
-    def _read_ahead(self) -> tuple[AcfDefinitions, MediaLibrary, _DecodedMetadata]:
-        """The `acf-field` definitions and the attachments, read ahead of the content.
+    def _read_ahead(self) -> Generator[_AttachmentEntry, None, AcfDefinitions]:
+        """The attachments (yielded) and the `acf-field` definitions (returned), read ahead
+        of the content.
 
         WordPress exports posts in id order, so field definitions created after the content
         (the usual case on a site that adopted ACF later) come after the items that use them,
         and so do files uploaded after a post that shows them with `[gallery]`/`[playlist]`.
         A quick byte scan decides whether the file needs either; only then is it parsed twice,
-        keeping of each attachment only what rendering a shortcode needs, and of each image
-        what its media row needs of the metadata decoded here (decoding it is the costly part).
+        keeping of each attachment only what rendering a shortcode needs (`records()`
+        decodes its metadata).
         """
-        definitions, library, metadata = AcfDefinitions(), MediaLibrary(), _DecodedMetadata()
+        definitions = AcfDefinitions()
         found = self._mentions(b"acf-field", *_MEDIA_SHORTCODES)
         wanted = set()
         if b"acf-field" in found:
@@ -244,7 +250,7 @@ class WXRSource:
         if found & set(_MEDIA_SHORTCODES):
             wanted.add("attachment")
         if not wanted:
-            return definitions, library, metadata
+            return definitions
         with self._open() as stream:
             try:
                 for _, element in etree.iterparse(
@@ -256,9 +262,7 @@ class WXRSource:
                         if post_type in wanted:
                             fields = {_tag_info(child.tag)[2]: _text(child) for child in element}
                             if post_type == "attachment":
-                                attachment = _attachment(fields, element, metadata)
-                                if attachment is not None:
-                                    library.add(attachment)
+                                yield _AttachmentEntry.of(fields, _postmeta(element))
                             else:
                                 _add_definition(definitions, fields)
                         element.clear()
@@ -266,7 +270,7 @@ class WXRSource:
                             del parent[0]
             except etree.XMLSyntaxError:
                 pass  # the main pass reports what is wrong with the file
-        return definitions, library, metadata
+        return definitions
 
     def _mentions(self, *needles: bytes) -> set[bytes]:
         """Which of the (ASCII) byte strings occur in the file, in one read; a damaged file
@@ -526,7 +530,6 @@ class _WXRReader:
         source: WXRSource,
         acf: AcfDefinitions | None = None,
         archived_terms: dict[tuple[str, str], int] | None = None,
-        read_ahead_metadata: _DecodedMetadata | None = None,
     ):
         self.stream = stream
         # (taxonomy, slug) -> id of the terms the archive holds, for items whose terms the
@@ -548,7 +551,6 @@ class _WXRReader:
         self.late_authors: list[Author] = []
         self.acf = acf if acf is not None else AcfDefinitions()
         self.events = TecPostmetaEvents()  # The Events Calendar: a venue may come later
-        self.read_ahead_metadata = read_ahead_metadata or _DecodedMetadata()
 
     def read(self) -> Iterator[Record]:
         # Only the tags the channel holds wake Python up: most of an item's elements are
@@ -785,10 +787,11 @@ class _WXRReader:
             return
         seen.add(post_id)
         if post_type == "attachment":
-            media = self._media(post_id, fields, meta)
+            entry = self._media(post_id, fields, meta)
+            media = entry.media
             self.source.covered.see(post_type, media.status, media.date_gmt, media.author_id)
             yield from self._drain_late_authors()
-            yield media
+            yield entry
             return
 
         term_ids: list[int] = []
@@ -914,13 +917,10 @@ class _WXRReader:
             meta=meta,
         )
 
-    def _media(self, post_id: int, fields: dict[str, str], meta: dict[str, str]) -> Media:
+    def _media(self, post_id: int, fields: dict[str, str], meta: dict[str, str]) -> _UndecodedMedia:
         url = fields.get("wp:attachment_url") or fields.get("guid", "")
-        width, height, filesize = self.read_ahead_metadata.dimensions(
-            post_id, meta.get("_wp_attachment_metadata", "")
-        )
         file = meta.get("_wp_attached_file", "").strip()
-        return Media(
+        media = Media(
             id=post_id,
             url=url,
             item_id=wp_id(fields.get("wp:post_parent")),
@@ -929,9 +929,6 @@ class _WXRReader:
             caption=fields.get("excerpt:encoded", ""),
             alt=meta.get("_wp_attachment_image_alt", ""),
             description=fields.get("content:encoded", ""),
-            width=int_or(width, 0) or None,
-            height=int_or(height, 0) or None,
-            filesize=int_or(filesize, 0) or None,
             file=file,
             date_gmt=_gmt(fields.get("wp:post_date_gmt")),
             modified_gmt=_gmt(fields.get("wp:post_modified_gmt")),
@@ -940,6 +937,7 @@ class _WXRReader:
             status=fields.get("wp:status", "inherit"),
             source_url=fields.get("link", ""),
         )
+        return _UndecodedMedia(media, meta.get("_wp_attachment_metadata", ""))
 
 
 def _postmeta(item: etree._Element) -> dict[str, str]:
@@ -952,7 +950,7 @@ def _postmeta(item: etree._Element) -> dict[str, str]:
 
 class _DecodedMetadata:
     """Attachment id -> its `_wp_attachment_metadata` text and the width, height and filesize
-    decoded from it by the read-ahead, so the main pass does not decode the same text again.
+    decoded from it for the read-ahead, so its media row does not decode the same text again.
     An entry serves only the same text (a repeated id may carry another) and only once."""
 
     def __init__(self) -> None:
@@ -976,8 +974,55 @@ class _DecodedMetadata:
         return details.get("width"), details.get("height"), details.get("filesize")
 
 
+@dataclass
+class _AttachmentEntry:
+    """An attachment item as the read-ahead found it: what rendering a shortcode needs of
+    its fields and meta, the metadata not yet decoded (see `WXRSource.records()`)."""
+
+    fields: dict[str, str]
+    meta: dict[str, str]
+
+    @classmethod
+    def of(cls, fields: dict[str, str], meta: dict[str, str]) -> _AttachmentEntry:
+        return cls(
+            {key: fields[key] for key in _ATTACHMENT_FIELDS if key in fields},
+            {key: meta[key] for key in _ATTACHMENT_META if key in meta},
+        )
+
+    def attachment(self, decoded: _DecodedMetadata) -> Attachment | None:
+        return _attachment(self.fields, self.meta, decoded)
+
+
+_ATTACHMENT_FIELDS = (
+    "wp:post_id",
+    "wp:attachment_url",
+    "guid",
+    "title",
+    "excerpt:encoded",
+    "wp:post_parent",
+    "wp:menu_order",
+    "link",
+)
+_ATTACHMENT_META = ("_wp_attached_file", "_wp_attachment_image_alt", "_wp_attachment_metadata")
+
+
+@dataclass
+class _UndecodedMedia:
+    """A media row whose width, height and filesize are still in its serialized metadata."""
+
+    media: Media
+    metadata: str
+
+    def media_with(self, decoded: _DecodedMetadata) -> Media:
+        width, height, filesize = decoded.dimensions(self.media.id, self.metadata)
+        self.media.width = int_or(width, 0) or None
+        self.media.height = int_or(height, 0) or None
+        self.media.filesize = int_or(filesize, 0) or None
+        return self.media
+
+
 def _attachment(
-    fields: dict[str, str], item: etree._Element, metadata: _DecodedMetadata
+    fields: dict[str, str], meta: dict[str, str], metadata: _DecodedMetadata
 ) -> Attachment | None:
     """What rendering `[gallery]`/`[playlist]`/`[audio]` needs of an attachment item; None for
     a file no media shortcode shows (PDFs, documents)."""
@@ -985,7 +1030,6 @@ def _attachment(
     if attachment_id is None:
         return None  # the main pass skips it and says why
     url = fields.get("wp:attachment_url") or fields.get("guid", "")
-    meta = _postmeta(item)
     file = meta.get("_wp_attached_file", "").strip()
     mime = mimetypes.guess_type(file or url)[0] or ""
     if not mime.startswith(("image/", "audio/", "video/")):
