@@ -196,7 +196,10 @@ def test_a_killed_export_rerun_ends_like_a_clean_export(wordpress, tmp_path):
             assert process.returncode == -signal.SIGKILL, f"export ended before {kill_at} items"
             assert rows(killed, "pragma integrity_check") == [("ok",)]
             partial = rows(killed, "select count(*) from items")[0][0]
-            assert kill_at <= partial < 1500 + 22
+            # Batches are written on their own thread, so the last ones can land within a
+            # few milliseconds of each other: a late kill may find every item written, but
+            # never the run finished (its status and tail are checked below).
+            assert kill_at <= partial <= 1500 + 22
 
             wpmigrate("export", wordpress.url, str(killed), "--quiet")
             assert content_dump(killed) == content_dump(clean), f"killed at {kill_at} items"

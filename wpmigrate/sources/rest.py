@@ -40,6 +40,7 @@ from .plugin_events import (
     AI1EC_STATE,
     TEC_NAMESPACE,
     UnreadableExport,
+    ai1ec_export_url,
     ai1ec_feeds,
     ai1ec_worth_asking,
     api_home,
@@ -379,6 +380,8 @@ class RESTSource:
                 if plans[c.name] and c.tracked:
                     probes[c.name].result()
                     firsts.append(pool.submit(self._first_page, plans[c.name]))
+            # The calendar plugin's export is asked for now, not after the last page.
+            ai1ec = self._ai1ec_prefetch(collections, pool)
             for future in firsts:
                 future.result()
             self.total_items = sum(
@@ -394,13 +397,28 @@ class RESTSource:
                     probe = probes[collection.name].result()
                     if probe is not None:
                         yield Checkpoint(f"rest:{collection.name}", probe)
-        yield from self._plugin_events(collections)
+            yield from self._plugin_events(collections, ai1ec)
         if not self.users_visible:
             yield from self._authors_from_items()
 
     # -- calendar plugins (see plugin_events.py) -------------------------------------------
 
-    def _plugin_events(self, collections: list[Collection]) -> Iterator[Record]:
+    def _ai1ec_prefetch(
+        self, collections: list[Collection], pool: ThreadPoolExecutor
+    ) -> Future[bytes | None] | None:
+        """All-in-One Event Calendar's export of upcoming events, asked for at once when no
+        REST listing shows its posts (then no ids are needed to ask)."""
+        names = {c.name for c in collections}
+        if ev.AI1EC_TYPE in self.skip_types or f"items:{ev.AI1EC_TYPE}" in names:
+            return None
+        if not ai1ec_worth_asking(self.state):
+            return None
+        url = ai1ec_export_url(api_home(self.root.url), [])
+        return pool.submit(fetch_ical, self.http, url, self.warn)
+
+    def _plugin_events(
+        self, collections: list[Collection], ai1ec: Future[bytes | None] | None
+    ) -> Iterator[Record]:
         """Events of every calendar plugin the site runs, after the main REST read."""
         names = {c.name for c in collections}
         if TEC_NAMESPACE in self.namespaces and ev.TEC_TYPE not in self.skip_types:
@@ -417,9 +435,11 @@ class RESTSource:
         if ev.AI1EC_TYPE not in self.skip_types:
             exposed = next((c for c in collections if c.name == f"items:{ev.AI1EC_TYPE}"), None)
             if exposed is not None or ai1ec_worth_asking(self.state):
-                yield from self._ai1ec(exposed)
+                yield from self._ai1ec(exposed, ai1ec)
 
-    def _ai1ec(self, exposed: Collection | None) -> Iterator[Record]:
+    def _ai1ec(
+        self, exposed: Collection | None, prefetched: Future[bytes | None] | None = None
+    ) -> Iterator[Record]:
         """All-in-One Event Calendar dates, from its iCal export (one GET per 400 posts)."""
         # Ids only from a complete REST listing: with ids the export covers three years back
         # and ahead but nothing else, so a partial list would lose the new events.
@@ -427,15 +447,20 @@ class RESTSource:
         sent: set[int] = set()
         answered: list[str] = []  # export URLs that answered with iCal
 
+        home = api_home(self.root.url)
+
         def fetch(url: str) -> bytes | None:
-            body = fetch_ical(self.http, url, self.warn)
+            if prefetched is not None and url == ai1ec_export_url(home, []):
+                body = prefetched.result()
+            else:
+                body = fetch_ical(self.http, url, self.warn)
             if body is not None:
                 answered.append(url)
             return body
 
         feeds = ai1ec_feeds(
             fetch,
-            api_home(self.root.url),
+            home,
             sorted(set(links.values())),
             links=links,
             resolve=lambda url: shortlink_id(self.http, url),
