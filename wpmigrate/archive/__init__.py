@@ -6,7 +6,25 @@ commands (log, search, query) and tells a sync what the last run recorded; `item
 streams items with everything attached for `convert` and `redirects`.
 """
 
-from .schema import SCHEMA_VERSION, TABLES
-from .store import Archive, CleanText, WriteCounts, utc_now
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .schema import SCHEMA_VERSION, TABLES
+    from .store import Archive, CleanText, WriteCounts, utc_now
 
 __all__ = ["SCHEMA_VERSION", "TABLES", "Archive", "CleanText", "WriteCounts", "utc_now"]
+
+# Loaded when first asked for: the mapping reads the schema's table names, and importing
+# it must not load the writer (sqlite-utils, the lock) before a command's first request.
+_HOME = {"SCHEMA_VERSION": "schema", "TABLES": "schema"} | dict.fromkeys(
+    ("Archive", "CleanText", "WriteCounts", "utc_now"), "store"
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)

@@ -6,7 +6,10 @@ Declared once here so that the schema reads in one place and Datasette gets ever
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only the functions use a database: the data imports nothing
+    import sqlite_utils
 
 SCHEMA_VERSION = 1
 
