@@ -368,14 +368,11 @@ class RESTSource:
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             # Probes first: a change made while we read is then caught by the next sync.
             probes = {c.name: pool.submit(self._probe, c) for c in collections if c.tracked}
-            plans = {c.name: self._plan(c, probes.get(c.name)) for c in collections}
             # A probed collection is read once its probe is back, so that a change made while
             # it is read shows in the next probe; the others are asked for meanwhile.
-            firsts = [
-                pool.submit(self._first_page, plans[c.name])
-                for c in collections
-                if plans[c.name] and not c.tracked
-            ]
+            plans = {c.name: self._plan(c, None) for c in collections if not c.tracked}
+            firsts = [pool.submit(self._first_page, plan) for plan in plans.values() if plan]
+            plans |= {c.name: self._plan(c, probes[c.name]) for c in collections if c.tracked}
             for c in collections:
                 if plans[c.name] and c.tracked:
                     probes[c.name].result()
