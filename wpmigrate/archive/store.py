@@ -321,12 +321,16 @@ class Archive:
             )
         if not rows.ids:
             return
-        marks = _marks(rows.ids)
         if self.keep_history:
             self._save_versions(rows.ids, run_id, fetched_at)
-        self.db.execute(f"delete from item_terms where item_id in ({marks})", rows.ids)
-        self.db.execute(f"delete from fields where item_id in ({marks})", rows.ids)
-        self.db.execute(f"delete from removed where item_id in ({marks})", rows.ids)
+        # An item's terms, fields and removals are written with it: only items the archive
+        # already held can have any to replace (a first export has none to look for).
+        held = [item_id for item_id in rows.ids if item_id in previous]
+        if held:
+            marks = _marks(held)
+            self.db.execute(f"delete from item_terms where item_id in ({marks})", held)
+            self.db.execute(f"delete from fields where item_id in ({marks})", held)
+            self.db.execute(f"delete from removed where item_id in ({marks})", held)
         self._write("items", rows.items)
         self._write("item_terms", rows.terms, on_conflict="ignore")
         self._write("fields", rows.fields, on_conflict="replace")
