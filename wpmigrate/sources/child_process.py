@@ -46,7 +46,10 @@ def records_in_child(
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
-        target=_produce, args=(sender, produce, snapshot), name="wpmigrate-reader", daemon=True
+        target=_produce,
+        args=(receiver, sender, produce, snapshot),
+        name="wpmigrate-reader",
+        daemon=True,
     )
     child.start()
     sender.close()
@@ -72,12 +75,18 @@ def records_in_child(
 
 
 def _produce(
-    sender: Any, produce: Callable[[], Iterator[Any]], snapshot: Callable[[], Any]
+    receiver: Any,
+    sender: Any,
+    produce: Callable[[], Iterator[Any]],
+    snapshot: Callable[[], Any],
 ) -> None:
     """The child: read, send, and leave without running the parent's clean-up.
 
     A message is (records, error, snapshot, last); the records read before a failure are
-    sent with it, as an in-process reader would have yielded them before raising."""
+    sent with it, as an in-process reader would have yielded them before raising. The
+    child closes its copy of the pipe's reading end first: should the parent die (even
+    killed with SIGKILL), the child's next message then fails, and it leaves."""
+    receiver.close()
     code = 0
     chunk: list[Any] = []
     try:
