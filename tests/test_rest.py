@@ -15,6 +15,7 @@ import base64
 import json
 import re
 import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -405,6 +406,25 @@ def test_requests_are_the_minimum(anonymous, wordpress, core_mapping, tmp_path):
     # The plain export also reads the event calendars (a few requests more).
     plain = json.loads(anonymous["db"].execute("select counts from runs").fetchone()[0])
     assert 18 < plain["http"]["requests"] <= 18 + 10
+
+
+def test_auto_starts_reading_before_the_archive_is_opened(wordpress, core_mapping, tmp_path):
+    """`--via auto` has found the API when open_source returns: the change probes and the
+    first page of every unprobed collection go out then, while the caller opens its archive,
+    and the run asks for nothing twice."""
+    mapping = load_mapping([core_mapping])
+    source = open_source(wordpress.url, mapping)
+    assert isinstance(source, rest.RESTSource)
+    deadline = time.monotonic() + 30
+    while source.http.requests < 14 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # HEAD, index, types, taxonomies; 4 probes; users, 4 term collections, comments.
+    assert source.http.requests == 4 + 4 + 6
+    runs.run(source, tmp_path / "lib.db", mapping, command="export", detect_deletions=False)
+    counts = json.loads(
+        open_db(tmp_path / "lib.db").execute("select counts from runs").fetchone()[0]
+    )
+    assert counts["http"]["requests"] == 18
 
 
 # -- authenticated ------------------------------------------------------------------------------

@@ -37,8 +37,10 @@ def open_source(
     """The source that reads `spec`: a WXR file path or a site URL.
 
     For a URL, `via="auto"` asks the REST API first (one request) and, when it is switched
-    off or absent, crawls the HTML instead, telling `notify` why. The REST API is read
-    from the origin of `spec` and `allow_origins` only; `max_response_mb` caps one answer.
+    off or absent, crawls the HTML instead, telling `notify` why; when it answers, the REST
+    source starts reading (`RESTSource.start()`) while the caller opens its archive. The
+    REST API is read from the origin of `spec` and `allow_origins` only; `max_response_mb`
+    caps one answer.
     """
     if not is_url(spec):
         if via not in ("auto", "wxr"):
@@ -77,6 +79,7 @@ def open_source(
                 f"({exc.http_reason or exc}); crawling its HTML instead"
             )
         return _crawl_source(spec, mapping, concurrency, delay, notify)
+    rest.start()  # the first requests of the run go out while the caller opens its archive
     return rest
 
 

@@ -155,6 +155,17 @@ class Collection:
         return Listing(self.route, {**self.params, **extra}, self.optional)
 
 
+@dataclass
+class _Started:
+    """What `RESTSource.start()` asked for, for `records()` to take."""
+
+    collections: list[Collection]
+    pool: ThreadPoolExecutor
+    probes: dict[str, Future]
+    plans: dict[str, Listing | None]
+    firsts: list[Future]
+
+
 class RESTSource:
     """A live WordPress site read over its REST API."""
 
@@ -200,6 +211,7 @@ class RESTSource:
         self.state = SourceState()  # what the archive holds, given to records()
         self._site: Site | None = None
         self._listings: dict[str, Future] = {}  # wp/v2/types, wp/v2/taxonomies
+        self._started: _Started | None = None  # what start() asked for
 
     def describe(self) -> str:
         return self.root.url if self.root else self.start_url
@@ -361,17 +373,32 @@ class RESTSource:
     def requests_made(self) -> int:
         return self.http.requests
 
+    def start(self) -> None:
+        """Start reading: the change probes, then the first page of every collection that
+        has none, go out now. None of them needs the archive, so a caller that calls this
+        before opening it (`open_source`) has them back sooner; `records()` takes them."""
+        if self._started is not None:
+            return
+        self.site()
+        collections = self.collections()
+        pool = ThreadPoolExecutor(max_workers=self.concurrency)
+        # Probes first: a change made while we read is then caught by the next sync.
+        probes = {c.name: pool.submit(self._probe, c) for c in collections if c.tracked}
+        # A probed collection is read once its probe is back, so that a change made while
+        # it is read shows in the next probe; the others are asked for meanwhile.
+        plans = {c.name: self._plan(c, None) for c in collections if not c.tracked}
+        firsts = [pool.submit(self._first_page, plan) for plan in plans.values() if plan]
+        self._started = _Started(collections, pool, probes, plans, firsts)
+
     def records(self, state: SourceState = EMPTY_STATE) -> Iterator[Record]:
         self.state = state
         yield self.site()
-        collections = self.collections()
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            # Probes first: a change made while we read is then caught by the next sync.
-            probes = {c.name: pool.submit(self._probe, c) for c in collections if c.tracked}
-            # A probed collection is read once its probe is back, so that a change made while
-            # it is read shows in the next probe; the others are asked for meanwhile.
-            plans = {c.name: self._plan(c, None) for c in collections if not c.tracked}
-            firsts = [pool.submit(self._first_page, plan) for plan in plans.values() if plan]
+        self.start()
+        started, self._started = self._started, None  # a later run starts afresh
+        assert started is not None
+        collections, probes, plans = started.collections, started.probes, started.plans
+        firsts = started.firsts
+        with started.pool as pool:
             plans |= {c.name: self._plan(c, probes[c.name]) for c in collections if c.tracked}
             for c in collections:
                 if plans[c.name] and c.tracked:
