@@ -159,12 +159,14 @@ def test_credentials_in_the_url_are_refused(wordpress, site_archive, tmp_path, v
 
 
 class FlakySite:
-    """The recorded test site; `fail_after` requests it answers `failure` to everything."""
+    """The recorded test site; `fail_after` requests it answers `failure` to everything, and
+    always to the paths in `fail_paths`."""
 
     def __init__(self, httpserver):
         self.replay = Replay(httpserver.url_for("/").rstrip("/"))
         self.answered = 0
         self.fail_after: int | None = None
+        self.fail_paths: set[str] = set()
         self.failure = Response(
             "<html><body>503 Service Unavailable</body></html>", status=503, content_type=HTML
         )
@@ -173,10 +175,9 @@ class FlakySite:
 
         def handle(request):
             self.answered += 1
-            if self.fail_after is not None and self.answered > self.fail_after:
-                response = self.failure
-            else:
-                response = serve(request)
+            late = self.fail_after is not None and self.answered > self.fail_after
+            failing = late or request.path in self.fail_paths
+            response = self.failure if failing else serve(request)
             self.statuses.append((request.full_path.rstrip("?"), response.status_code))
             return response
 
@@ -184,17 +185,18 @@ class FlakySite:
         self.url = self.replay.base
 
 
-def test_a_5xx_storm_mid_export(httpserver, tmp_path):
+@pytest.mark.parametrize("via", ["rest", "auto"])  # auto starts reading in open_source
+def test_a_5xx_storm_mid_export(httpserver, tmp_path, via):
     site = FlakySite(httpserver)
     path = tmp_path / "lib.db"
-    first = run_cli("export", site.url, str(path), "--via", "rest")
+    first = run_cli("export", site.url, str(path), "--via", via)
     assert first.returncode == 0, first.stderr
     before = row_counts(path)
     assert (before["items"], before["media"], before["terms"]) == (22, 7, 20)
 
     site.fail_after = site.answered + 4  # the page, the index, types, taxonomies: then 503s
     site.statuses.clear()
-    done = run_cli("export", site.url, str(path), "--via", "rest")
+    done = run_cli("export", site.url, str(path), "--via", via)
     assert_one_line_error(done, "the server answered HTTP 503")
     assert_kept(path, before)
     assert [status for _, status in site.statuses[:4]] == [200, 200, 200, 200]
@@ -204,6 +206,23 @@ def test_a_5xx_storm_mid_export(httpserver, tmp_path):
         failed[request] = failed.get(request, 0) + 1
     # Every request that failed was tried 5 times: once and 4 retries.
     assert failed and set(failed.values()) == {5}, failed
+
+
+def test_a_failure_after_auto_found_the_api_fails_the_run(httpserver, tmp_path):
+    """`--via auto` starts reading as soon as it has found the API; what fails then (here
+    wp/v2/types) fails the run, recorded in the archive, in one line, as when the run asks
+    first."""
+    site = FlakySite(httpserver)
+    path = tmp_path / "lib.db"
+    assert run_cli("export", site.url, str(path)).returncode == 0
+    before = row_counts(path)
+    site.fail_paths = {"/wp-json/wp/v2/types"}
+    done = run_cli("export", site.url, str(path))
+    assert_one_line_error(done, "the server answered HTTP 503")
+    assert_kept(path, before)
+    with sqlite3.connect(path) as db:
+        last = db.execute("select status, error from runs order by id desc limit 1").fetchone()
+    assert last[0] == "failed" and "HTTP 503" in last[1]
 
 
 def test_html_where_json_was_expected_mid_export(httpserver, tmp_path):

@@ -157,13 +157,15 @@ class Collection:
 
 @dataclass
 class _Started:
-    """What `RESTSource.start()` asked for, for `records()` to take."""
+    """What `RESTSource.start()` asked for, for `records()` to take; or why it could not
+    start, which `records()` raises inside the run, as if it had asked first."""
 
-    collections: list[Collection]
-    pool: ThreadPoolExecutor
-    probes: dict[str, Future]
-    plans: dict[str, Listing | None]
-    firsts: list[Future]
+    collections: list[Collection] = field(default_factory=list)
+    pool: ThreadPoolExecutor | None = None
+    probes: dict[str, Future] = field(default_factory=dict)
+    plans: dict[str, Listing | None] = field(default_factory=dict)
+    firsts: list[Future] = field(default_factory=list)
+    error: Exception | None = None
 
 
 class RESTSource:
@@ -379,8 +381,12 @@ class RESTSource:
         before opening it (`open_source`) has them back sooner; `records()` takes them."""
         if self._started is not None:
             return
-        self.site()
-        collections = self.collections()
+        try:
+            self.site()
+            collections = self.collections()
+        except Exception as exc:  # told by records(), in the run
+            self._started = _Started(error=exc)
+            return
         pool = ThreadPoolExecutor(max_workers=self.concurrency)
         # Probes first: a change made while we read is then caught by the next sync.
         probes = {c.name: pool.submit(self._probe, c) for c in collections if c.tracked}
@@ -396,6 +402,9 @@ class RESTSource:
         self.start()
         started, self._started = self._started, None  # a later run starts afresh
         assert started is not None
+        if started.error is not None:
+            raise started.error
+        assert started.pool is not None
         collections, probes, plans = started.collections, started.probes, started.plans
         firsts = started.firsts
         with started.pool as pool:
