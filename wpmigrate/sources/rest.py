@@ -398,7 +398,7 @@ class RESTSource:
 
     def records(self, state: SourceState = EMPTY_STATE) -> Iterator[Record]:
         self.state = state
-        yield self.site()
+        site = self.site()
         self.start()
         started, self._started = self._started, None  # a later run starts afresh
         assert started is not None
@@ -406,8 +406,9 @@ class RESTSource:
             raise started.error
         assert started.pool is not None
         collections, probes, plans = started.collections, started.probes, started.plans
-        firsts = started.firsts
-        with started.pool as pool:
+        firsts, pool = started.firsts, started.pool
+        try:
+            yield site
             plans |= {c.name: self._plan(c, probes[c.name]) for c in collections if c.tracked}
             for c in collections:
                 if plans[c.name] and c.tracked:
@@ -431,6 +432,12 @@ class RESTSource:
                     if probe is not None:
                         yield Checkpoint(f"rest:{collection.name}", probe)
             yield from self._plugin_events(collections, ai1ec)
+        except BaseException:
+            # A failed or abandoned run (a source mismatch stops at the site) asks for
+            # nothing more; the requests in flight end before the run's failure is recorded.
+            pool.shutdown(cancel_futures=True)
+            raise
+        pool.shutdown()
         if not self.users_visible:
             yield from self._authors_from_items()
 
