@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from wxr_support import item, rows, write_wxr
 
 from wpmigrate.errors import SourceError
 from wpmigrate.mapping import load_mapping
-from wpmigrate.sources import wxr
+from wpmigrate.sources import child_process, wxr
 from wpmigrate.sources.wxr import WXRSource
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +71,20 @@ def test_records_read_before_a_failure_arrive_before_it(tmp_path, monkeypatch):
         outcomes.append((seen, str(error.value), dict(source.skipped)))
     assert outcomes[0] == outcomes[1]
     assert len(outcomes[0][0]) > 10
+
+
+def test_a_reader_that_dies_is_a_one_line_error():
+    """A reader killed (by the OOM killer, say) mid-file: the parent says so, not hangs."""
+
+    def dies() -> Iterator[int]:
+        yield 1
+        os.kill(os.getpid(), signal.SIGKILL)
+        yield 2
+
+    read = child_process.records_in_child(dies, snapshot=lambda: None, restore=lambda _: None)
+    with pytest.raises(SourceError) as error:
+        list(read)
+    assert str(error.value) == "the reading process stopped without a word (exit code -9)"
 
 
 def many_items(tmp_path: Path, count: int) -> Path:

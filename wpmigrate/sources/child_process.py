@@ -1,10 +1,10 @@
 """Read a source in a child process, so that reading and writing use two cores.
 
-Reading a WXR file (parsing, decoding, rendering content as WordPress shows it) is Python
-work that holds the GIL; cleaning and writing the archive are too. A forked child reads and
-sends its records, pickled in chunks, down a pipe; the parent cleans and writes them as
-they come. The records arrive in the order the source yields them, so the archive is the
-same to the byte as when read in one process.
+Reading a WXR file (parsing it, building records) is Python work that holds the GIL;
+decoding, rendering, cleaning and writing are too. A forked child reads and sends its
+records, pickled in chunks, down a pipe; the parent does the rest as they come. The
+records arrive in the order the source yields them, so the archive is the same to the
+byte as when read in one process.
 
 Only where `fork` is safe and cheap (Linux): elsewhere the source is read in-process. The
 child is started before the parent has any other thread, and it leaves with `os._exit`, so
@@ -20,6 +20,8 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
+
+from ..errors import SourceError
 
 CHUNK = 256  # records a message: few enough to keep the parent busy from the start
 
@@ -58,7 +60,8 @@ def records_in_child(
             try:
                 records, error, state, last = pickle.loads(receiver.recv_bytes())
             except EOFError:
-                raise RuntimeError(
+                child.join()
+                raise SourceError(
                     f"the reading process stopped without a word (exit code {child.exitcode})"
                 ) from None
             restore(state)
