@@ -595,8 +595,7 @@ class _WXRReader:
     # -- channel ----------------------------------------------------------------------------
 
     def _channel_child(self, element: etree._Element) -> Iterator[Record]:
-        name = _local(element.tag)
-        ns = _ns_kind(element.tag)
+        ns, name, key, _ = _tag_info(element.tag)
         if name == "item":
             yield from self._flush_header()
             yield from self._item(element)
@@ -606,7 +605,7 @@ class _WXRReader:
         elif ns == "wp" and name in ("category", "tag", "term"):
             self._collect_term(name, _children(element))
         else:
-            self.channel[f"{ns}:{name}" if ns else name] = (element.text or "").strip()
+            self.channel[key] = (element.text or "").strip()
 
     def _flush_site(self) -> Iterator[Record]:
         if self.site_sent:
@@ -733,13 +732,7 @@ class _WXRReader:
                 if left_out:
                     passed_over = True
                     continue
-                meta_key = meta_value = ""
-                for part in child:  # as _children() reads them, without the dict
-                    part_name = _tag_info(part.tag)[1]
-                    if part_name == "meta_key":
-                        meta_key = (part.text or "").strip()
-                    elif part_name == "meta_value":
-                        meta_value = part.text or ""
+                meta_key, meta_value = _meta_pair(child)
                 if meta_key in meta:  # a key can repeat: keep the first, remember them all
                     repeated.setdefault(meta_key, [meta[meta_key]]).append(meta_value)
                 else:
@@ -894,8 +887,8 @@ class _WXRReader:
         for child in element:
             name = _local(child.tag)
             if name == "commentmeta":
-                pair = _children(child)
-                meta[pair.get("meta_key", "")] = maybe_unserialize(pair.get("meta_value", ""))
+                meta_key, meta_value = _meta_pair(child)
+                meta[meta_key] = maybe_unserialize(meta_value)
             else:
                 fields[name] = _text(child)
         comment_id = wp_id(fields.get("comment_id"))
@@ -1069,19 +1062,18 @@ def _attachment(
 
 
 def _local(tag: Any) -> str:
-    return _split_tag(tag)[1]
-
-
-def _ns_kind(tag: Any) -> str:
-    return _split_tag(tag)[0]
+    return _tag_info(tag)[1]
 
 
 @functools.lru_cache(maxsize=1024)
-def _split_tag(tag: Any) -> tuple[str, str]:
-    """(namespace short name, local name): a file has a few dozen distinct tags."""
+def _tag_info(tag: Any) -> tuple[str, str, str, bool]:
+    """(namespace short name, local name, `ns:name`, whether its whitespace is content),
+    worked out once per distinct tag (a file has a few dozen): an item's loop asks for
+    every child."""
     if not isinstance(tag, str):
-        return "", ""
-    return _namespace_kind(tag), tag.rsplit("}", 1)[-1]
+        return "", "", "", False
+    ns, name = _namespace_kind(tag), tag.rsplit("}", 1)[-1]
+    return ns, name, f"{ns}:{name}" if ns else name, name in _BODY_TAGS
 
 
 def _namespace_kind(tag: str) -> str:
@@ -1143,12 +1135,17 @@ def _text(element: etree._Element) -> str:
     return text if _tag_info(element.tag)[3] else text.strip()
 
 
-@functools.lru_cache(maxsize=1024)
-def _tag_info(tag: Any) -> tuple[str, str, str, bool]:
-    """(namespace short name, local name, `ns:name`, whether its whitespace is content),
-    worked out once per distinct tag: an item's loop asks for every child."""
-    ns, name = _split_tag(tag)
-    return ns, name, f"{ns}:{name}" if ns else name, name in _BODY_TAGS
+def _meta_pair(element: etree._Element) -> tuple[str, str]:
+    """A postmeta's or commentmeta's key (trimmed) and value (as stored), as `_children`
+    reads them, without building a dict for each: an item can have dozens."""
+    key = value = ""
+    for part in element:
+        name = _tag_info(part.tag)[1]
+        if name == "meta_key":
+            key = (part.text or "").strip()
+        elif name == "meta_value":
+            value = part.text or ""
+    return key, value
 
 
 @functools.lru_cache(maxsize=4096)
