@@ -12,7 +12,8 @@ A failed first export leaves no archive behind.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from .archive import Archive
@@ -61,41 +62,8 @@ def run(
     is the whole site. `full` re-reads everything even where the archive says it is
     unchanged.
     """
-    path = Path(archive_path)
-    created = not path.exists()
-    try:
-        return _run(
-            source,
-            archive_path,
-            mapping,
-            command=command,
-            detect_deletions=detect_deletions,
-            full=full,
-            keep_history=keep_history,
-            force=force,
-            complete=complete,
-            progress=progress,
-        )
-    except BaseException:
-        if created:  # a file's run left nothing; what a site's batches wrote is kept, to resume
-            discard_if_empty(path)
-        raise
-
-
-def _run(
-    source: Source,
-    archive_path: str | Path,
-    mapping: Mapping,
-    *,
-    command: str,
-    detect_deletions: bool,
-    full: bool,
-    keep_history: bool,
-    force: bool,
-    complete: bool,
-    progress: Progress | None,
-) -> RunResult:
     with (
+        _no_empty_archive_left(Path(archive_path)),
         Archive.open(archive_path, create=command == "export") as archive,
         archive.transaction() if source.kind in FILE_SOURCES else nullcontext(),
     ):
@@ -115,3 +83,16 @@ def _run(
             user_files = [str(Path(f).resolve()) for f in mapping.files[1:]]
             archive.set_state("mapping", {"files": user_files})
         return result
+
+
+@contextmanager
+def _no_empty_archive_left(path: Path) -> Iterator[None]:
+    """A run that fails leaves no archive it created without content (a file's run left
+    nothing); what a site's batches wrote is kept, to resume."""
+    created = not path.exists()
+    try:
+        yield
+    except BaseException:
+        if created:
+            discard_if_empty(path)
+        raise
