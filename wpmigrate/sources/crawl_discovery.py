@@ -174,11 +174,9 @@ class Discovery:
         if url is None:
             return
         if first_page:
-            outcome = self._load(url)
-            if isinstance(outcome, Skip):
-                self._note(outcome)
+            listing = self._listing_in(self._load(url))
+            if listing is None:
                 return
-            listing = x.extract_listing(outcome.doc, outcome.final_url)
             yield listing
             url = listing.next_url
             if url is None:
@@ -186,25 +184,30 @@ class Discovery:
         numbered = _page_numbers(url)
         if numbered is None:  # no pattern: follow the links one page at a time
             for _ in range(MAX_LISTING_PAGES):
-                outcome = self._load(url)
-                if isinstance(outcome, Skip):
-                    self._note(outcome)
+                listing = self._listing_in(self._load(url))
+                if listing is None:
                     return
-                listing = x.extract_listing(outcome.doc, outcome.final_url)
                 yield listing
                 if not listing.entries or not listing.next_url or listing.next_url == url:
                     return
                 url = listing.next_url
             return
         for _, outcome in self._window(self._load, itertools.islice(numbered, MAX_LISTING_PAGES)):
-            if isinstance(outcome, Skip):
-                if outcome.reason != "http-404":
-                    self._note(outcome)
+            listing = self._listing_in(outcome, end_at_404=True)
+            if listing is None:
                 return
-            listing = x.extract_listing(outcome.doc, outcome.final_url)
             yield listing
             if not listing.entries or not listing.next_url:
                 return
+
+    def _listing_in(self, outcome: Loaded | Skip, *, end_at_404: bool = False) -> x.Listing | None:
+        """The listing a loaded page shows; None for a skipped page, which is noted (but not a
+        404 with `end_at_404`: there the numbered pages end)."""
+        if isinstance(outcome, Skip):
+            if not (end_at_404 and outcome.reason == "http-404"):
+                self._note(outcome)
+            return None
+        return x.extract_listing(outcome.doc, outcome.final_url)
 
     def _record_entries(self, loaded: Loaded, term_id: int | None = None) -> x.Listing:
         listing = x.extract_listing(loaded.doc, loaded.final_url)
